@@ -1,0 +1,183 @@
+"""Goodfellow et al.'s general back-propagation (Deep Learning, §6.5.6), without recursion.
+
+``build_grad(z, targets)`` fills a grad_table with ∂z/∂V for every node V of G′, the graph
+pruned to the nodes that are ancestors of z and descendants of a target:
+
+    grad_table[z] = 1
+    grad_table[V] = Σ_{C ∈ consumers(V)} C.op.bprop(inputs(C), V, grad_table[C])
+
+The book writes build_grad recursively, memoizing in grad_table. Here the recursion is
+unrolled: one iterative depth-first search orders the graph so every node comes after its
+inputs; walking that order backwards, each node is reached only after all its consumers,
+so its sum is complete, and it hands one contribution to each of its inputs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from operator import attrgetter
+from typing import Any
+
+from .errors import AnomalyError
+from .grad_table import GradTable
+from .mode import enable_grad, state
+from .value import Value, describe
+
+_data = attrgetter("data")
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every ancestor of ``root`` (root last), each node after all of its inputs.
+
+    An explicit stack replaces recursion, so a chain of a million ops is fine.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"expected a Value, got {type(root).__name__}: {root!r}")
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    push, pop, append, seen, mark = stack.append, stack.pop, order.append, visited.__contains__, visited.add
+    while stack:
+        node, inputs_done = pop()
+        if inputs_done:
+            append(node)
+        elif not seen(node):
+            mark(node)
+            push((node, True))
+            for parent in node._inputs:
+                if not seen(parent):
+                    push((parent, False))
+    return order
+
+
+def prune(order: list[Value], targets: Iterable[Value]) -> list[Value]:
+    """G′: the nodes of ``order`` that are descendants of a target (targets included)."""
+    relevant: set[Value] = set(targets)
+    kept = []
+    for node in order:
+        if node in relevant or any(parent in relevant for parent in node._inputs):
+            relevant.add(node)
+            kept.append(node)
+    return kept
+
+
+def build_grad(
+    z: Value,
+    targets: Iterable[Value] | None = None,
+    *,
+    seed: Any = 1.0,
+    create_graph: bool = False,
+    keep_terms: bool = False,
+) -> GradTable:
+    """Run back-propagation from ``z`` and return the grad_table.
+
+    ``targets``: restrict the work to G′ (ancestors of z that descend from a target); by default
+    every ancestor of z is in the table. ``create_graph``: bprop computes with Values, so the
+    gradients are Values with a graph of their own (symbol-to-symbol differentiation).
+    ``keep_terms``: also keep each consumer's contribution, for ``GradTable.chain_rule``.
+    """
+    order = topological_order(z)
+    if targets is not None:
+        order = prune(order, targets)
+    if not order or order[-1] is not z:  # no target feeds z: G′ is empty
+        return GradTable(z, seed, {}, [], None, create_graph)
+    if create_graph and not isinstance(seed, Value):
+        seed = Value(seed, role="const")
+
+    if targets is None and not (create_graph or keep_terms or state.check_finite):
+        grads = _backprop_floats(order, z, seed)
+        terms = None
+    else:
+        relevant = set(order) if targets is not None else None
+        terms = {} if keep_terms else None
+        if create_graph:
+            with enable_grad():
+                grads = _backprop_general(order, z, seed, relevant, terms, True)
+        else:
+            grads = _backprop_general(order, z, seed, relevant, terms, False)
+
+    del grads[z]  # the table keeps z's own entry apart (see GradTable)
+    order.pop()
+    order.reverse()
+    return GradTable(z, seed, grads, order, terms, create_graph)
+
+
+def _backprop_floats(order: list[Value], z: Value, seed: float) -> dict[Value, Any]:
+    """The common case, kept lean: whole graph, plain floats, nothing recorded."""
+    grads: dict[Value, Any] = {z: seed}
+    get = grads.get
+    for node in reversed(order):
+        bprop = node._op.bprop
+        if bprop is None:
+            continue
+        inputs = node._inputs
+        contributions = bprop(tuple(map(_data, inputs)), node.data, grads[node])
+        for parent, c in zip(inputs, contributions):
+            g = get(parent)
+            grads[parent] = c if g is None else g + c
+    return grads
+
+
+def _backprop_general(
+    order: list[Value],
+    z: Value,
+    seed: Any,
+    relevant: set[Value] | None,
+    terms: dict[Value, list[tuple[Value, Any]]] | None,
+    symbolic: bool,
+) -> dict[Value, Any]:
+    """Every option: pruning to G′, Value arithmetic, recorded terms, anomaly checks."""
+    grads: dict[Value, Any] = {z: seed}
+    check = state.check_finite
+    for node in reversed(order):
+        bprop = node._op.bprop
+        if bprop is None:
+            continue
+        inputs = node._inputs
+        if symbolic:
+            contributions = bprop(inputs, node, grads[node])
+        else:
+            contributions = bprop(tuple(map(_data, inputs)), node.data, grads[node])
+        for parent, c in zip(inputs, contributions):
+            if relevant is not None and parent not in relevant:
+                continue
+            if check:
+                _check_finite(node, parent, c, grads[node])
+            if terms is not None:
+                terms.setdefault(parent, []).append((node, c))
+            g = grads.get(parent)
+            grads[parent] = c if g is None else g + c
+    return grads
+
+
+def _check_finite(consumer: Value, parent: Value, contribution: Any, upstream: Any) -> None:
+    value = contribution.data if isinstance(contribution, Value) else contribution
+    up = upstream.data if isinstance(upstream, Value) else upstream
+    if not math.isfinite(value) and math.isfinite(up):
+        raise AnomalyError(
+            f"backward of {consumer._op.name} ({describe(consumer)}) gave a non-finite "
+            f"gradient {value} for its input {describe(parent)}"
+        )
+
+
+def grad(
+    z: Value, wrt: Value | Iterable[Value], create_graph: bool = False
+) -> tuple[Any, ...]:
+    """∂z/∂w for each w in ``wrt``, without touching any ``.grad``.
+
+    Only G′ is visited: the nodes between the targets and z. A target that z does not
+    depend on gets 0. With ``create_graph=True`` the results are Values that can be
+    differentiated again (second and higher derivatives).
+    """
+    if not isinstance(z, Value):
+        raise TypeError(f"grad: z must be a Value, got {type(z).__name__}: {z!r}")
+    targets = (wrt,) if isinstance(wrt, Value) else tuple(wrt)
+    for t in targets:
+        if not isinstance(t, Value):
+            raise TypeError(f"grad: every target must be a Value, got {type(t).__name__}: {t!r}")
+    table = build_grad(z, targets, create_graph=create_graph)
+    results = tuple(table.get(t, 0.0) for t in targets)
+    if create_graph:
+        results = tuple(r if isinstance(r, Value) else Value(r, role="const") for r in results)
+    return results

@@ -1,0 +1,59 @@
+"""n-ary helpers where one op, or a stable formula, beats a chain of binary ops."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from . import ops
+from .value import Operand, Value, _lift, _node
+
+
+def _values(values: Iterable[Operand], who: str) -> tuple[Value, ...]:
+    vs = tuple(_lift(v) for v in values)
+    if not vs:
+        raise ValueError(f"{who} of an empty sequence")
+    return vs
+
+
+def vsum(values: Iterable[Operand]) -> Value:
+    """a₁ + … + aₙ as one node (one op, n inputs); ∂/∂aᵢ = 1.
+
+    Python's ``sum(values)`` also works, as a chain of n additions.
+    """
+    vs = _values(values, "vsum")
+    return _node(math.fsum(v.data for v in vs), vs, ops.SUM)
+
+
+def logsumexp(values: Iterable[Operand]) -> Value:
+    """ln Σⱼ e^(aⱼ), computed as m + ln Σⱼ e^(aⱼ − m) with m = max aⱼ (no overflow);
+    ∂/∂aᵢ = softmax(a)ᵢ."""
+    vs = _values(values, "logsumexp")
+    m = max(v.data for v in vs)
+    if math.isinf(m):  # +inf dominates; all −inf gives −inf
+        out = m
+    else:
+        out = m + math.log(math.fsum(math.exp(v.data - m) for v in vs))
+    return _node(out, vs, ops.LOGSUMEXP)
+
+
+def softmax(values: Iterable[Operand]) -> list[Value]:
+    """softmax(a)ᵢ = e^(aᵢ) / Σⱼ e^(aⱼ), computed as e^(aᵢ − logsumexp(a)): stable at any scale."""
+    vs = _values(values, "softmax")
+    lse = logsumexp(vs)
+    return [(v - lse).exp() for v in vs]
+
+
+def log_softmax(values: Iterable[Operand]) -> list[Value]:
+    """log softmax(a)ᵢ = aᵢ − logsumexp(a)."""
+    vs = _values(values, "log_softmax")
+    lse = logsumexp(vs)
+    return [v - lse for v in vs]
+
+
+def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
+    """Σᵢ wᵢ·xᵢ (the pre-activation of a neuron), built from products and one n-ary sum."""
+    ws, xs = list(weights), list(inputs)
+    if len(ws) != len(xs):
+        raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
+    return vsum(_lift(w) * x for w, x in zip(ws, xs))

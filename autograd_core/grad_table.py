@@ -1,0 +1,171 @@
+"""The grad_table: what back-propagation computed, node by node, in the order it was known."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .value import Value
+
+
+def _number(g: Any) -> float:
+    return g if isinstance(g, float) else getattr(g, "data", g)
+
+
+class GradTable:
+    """node → ∂z/∂node for the nodes back-propagation visited, z first.
+
+    Iterating gives the nodes in the order their gradients became known (build_grad's order:
+    a node's gradient is complete once every one of its consumers has contributed).
+
+    The table does not hold z itself (only a weak reference): z holds the table, and a
+    reference back would make a cycle that only the garbage collector could free.
+    """
+
+    __slots__ = ("_root", "seed", "_grads", "order", "_terms", "symbolic", "_steps")
+
+    def __init__(
+        self,
+        root: Value,
+        seed: Any,
+        grads: dict[Value, Any],
+        order: list[Value],
+        terms: dict[Value, list[tuple[Value, Any]]] | None,
+        symbolic: bool,
+    ) -> None:
+        self._root = weakref.ref(root)
+        self.seed = seed
+        self._grads = grads
+        self.order = order  # completion order, z excluded
+        self._terms = terms
+        self.symbolic = symbolic
+        self._steps: dict[Value, int] | None = None
+
+    @property
+    def root(self) -> Value | None:
+        """z, the node that was differentiated (None once it has been freed)."""
+        return self._root()
+
+    # ------------------------------------------------------------ mapping interface
+    def __getitem__(self, node: Value) -> Any:
+        if node is self._root():
+            return self.seed
+        try:
+            return self._grads[node]
+        except KeyError:
+            from .value import describe
+
+            raise KeyError(
+                f"{describe(node)} is not in this grad_table: z does not depend on it "
+                "(or it lies outside the pruned graph G′)"
+            ) from None
+
+    def get(self, node: Value, default: Any = None) -> Any:
+        if node is self._root():
+            return self.seed
+        return self._grads.get(node, default)
+
+    def __contains__(self, node: object) -> bool:
+        return node is self._root() or node in self._grads
+
+    def __len__(self) -> int:
+        return len(self._grads) + (self._root() is not None)
+
+    def __iter__(self) -> Iterator[Value]:
+        root = self._root()
+        if root is not None:
+            yield root
+        yield from self.order
+
+    def items(self) -> Iterator[tuple[Value, Any]]:
+        for node in self:
+            yield node, self[node]
+
+    def accumulate_into_grad(self) -> None:
+        """Add each gradient into its node's ``.grad`` (what ``backward()`` does)."""
+        for node, g in self._grads.items():
+            node.grad += g
+        root = self._root()
+        if root is not None:
+            root.grad += self.seed
+
+    def step(self, node: Value) -> int:
+        """The step at which ∂z/∂node became known: 0 for z, then 1, 2, … in build_grad's order."""
+        if self._steps is None:
+            self._steps = {n: i for i, n in enumerate(self)}
+        return self._steps[node]
+
+    def name(self, node: Value) -> str:
+        """A node's label, else its op and its step in this table (the same every run)."""
+        if node.label is not None:
+            return node.label
+        if node._op.bprop is None:
+            return f"{node._op.name}({node.data:.4g})"
+        try:
+            return f"{node._op.name}@{self.step(node)}"
+        except KeyError:
+            return node._op.name
+
+    # ------------------------------------------------------------ the chain rule, shown
+    def terms(self, node: Value) -> list[tuple[Value, Any]]:
+        """[(consumer C, ∂z/∂C · ∂C/∂node), ...]: the terms summed into ∂z/∂node."""
+        if self._terms is None:
+            raise ValueError(
+                "this grad_table kept no terms: run backward(keep_terms=True) "
+                "or build_grad(..., keep_terms=True)"
+            )
+        if node is self._root():
+            return []
+        if node not in self._grads:
+            self[node]  # raises the explanatory KeyError
+        return list(self._terms.get(node, []))
+
+    def chain_rule(self, node: Value, digits: int = 4) -> str:
+        """∂z/∂node written out as the sum over its consumers, with the numbers."""
+        z = self._root()
+        zname = self.name(z) if z is not None else "z"
+        xname = self.name(node)
+        parts = [
+            f"∂{zname}/∂{self.name(c)}·∂{self.name(c)}/∂{xname} = {_number(t):.{digits}g}"
+            for c, t in self.terms(node)
+        ]
+        total = f"{_number(self[node]):.{digits}g}"
+        if not parts:
+            return f"∂{zname}/∂{xname} = {total}"
+        return f"∂{zname}/∂{xname} = " + " + ".join(f"[{p}]" for p in parts) + f" = {total}"
+
+    # ------------------------------------------------------------ display
+    def rows(self, digits: int = 4) -> list[tuple[int, str, str, str]]:
+        return [
+            (step, self.name(node), f"{node.data:.{digits}g}", f"{_number(g):.{digits}g}")
+            for step, (node, g) in enumerate(self.items())
+        ]
+
+    def __repr__(self, max_rows: int = 30) -> str:
+        rows = self.rows()
+        z = self._root()
+        head = f"GradTable(∂{self.name(z) if z is not None else 'z'}/∂node, {len(rows)} nodes)"
+        if not rows:
+            return head
+        widths = [max(len(str(r[i])) for r in rows + [("step", "node", "value", "grad")])
+                  for i in range(4)]
+        lines = [head, "  ".join(h.ljust(w) for h, w in
+                                 zip(("step", "node", "value", "grad"), widths))]
+        for r in rows[:max_rows]:
+            lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+        if len(rows) > max_rows:
+            lines.append(f"... {len(rows) - max_rows} more")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        body = "".join(
+            f"<tr><td>{s}</td><td>{html.escape(n)}</td><td>{v}</td><td>{g}</td></tr>"
+            for s, n, v, g in self.rows()[:200]
+        )
+        return ("<table><thead><tr><th>step</th><th>node</th><th>value</th>"
+                f"<th>∂z/∂node</th></tr></thead><tbody>{body}</tbody></table>")
+

@@ -1,0 +1,68 @@
+"""Global switches: ``no_grad()`` (build no graph) and ``detect_anomaly()`` (stop at the first
+non-finite result). Both cost one attribute read per op when off.
+
+The switches are process-wide, not per thread: the library is for one notebook at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class _State:
+    __slots__ = ("build_graph", "check_finite", "fast")
+
+    def __init__(self) -> None:
+        self.build_graph = True
+        self.check_finite = False
+        self.fast = True
+
+    def _set(self, build_graph: bool, check_finite: bool) -> None:
+        self.build_graph = build_graph
+        self.check_finite = check_finite
+        self.fast = build_graph and not check_finite
+
+
+state = _State()
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Operations inside build no graph: their results are plain leaves.
+
+    Use it for parameter updates and for evaluating a trained model.
+    """
+    saved = (state.build_graph, state.check_finite)
+    state._set(False, saved[1])
+    try:
+        yield
+    finally:
+        state._set(*saved)
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Build graphs again inside a ``no_grad()`` block."""
+    saved = (state.build_graph, state.check_finite)
+    state._set(True, saved[1])
+    try:
+        yield
+    finally:
+        state._set(*saved)
+
+
+def is_grad_enabled() -> bool:
+    return state.build_graph
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Raise :class:`~autograd_core.errors.AnomalyError` at the first op whose forward result
+    or backward contribution is NaN or infinite although its inputs were finite, naming it."""
+    saved = (state.build_graph, state.check_finite)
+    state._set(saved[0], True)
+    try:
+        yield
+    finally:
+        state._set(*saved)
