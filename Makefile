@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench notebooks clean
+.PHONY: demo test lint bench notebooks notebooks-execute clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ $(VENV)/.installed-notebooks: $(STAMP)
 
 notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab notebooks/
+
+# Re-run every notebook from notebooks/src/ and save it with fresh outputs (see notebooks/build.py).
+notebooks-execute: $(STAMP)
+	$(BIN)/python notebooks/build.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,116 @@
+"""The teaching notebooks: each one runs top to bottom in a fresh offline kernel, and what is
+committed is what its source says, with clean outputs.
+
+The notebooks check their own numbers with ``assert`` against independent computations, so a
+notebook that drifts from the library fails here. Regenerate them with
+``make notebooks-execute`` (``python notebooks/build.py``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from notebook_runner import (
+    KERNEL_NAME,
+    NOTEBOOKS,
+    SOURCES,
+    CellError,
+    execute,
+    machine_paths,
+    notebook_path,
+    read_source,
+    sealed_environment,
+    source_path,
+    stderr_outputs,
+)
+
+COMMITTED = sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+SOURCE_FILES = sorted(SOURCES.glob("[0-9]*.py"))
+
+
+@pytest.fixture(scope="module")
+def sealed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with sealed_environment(tmp_path_factory.mktemp("jupyter")) as base:
+        yield base
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [p.stem for p in paths]
+
+
+def _tiny(*sources: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    return nb
+
+
+# ---------------------------------------------------------------- the runner itself
+
+
+def test_kernel_runs_in_this_environment_and_offline(sealed: Path) -> None:
+    nb = execute(_tiny(
+        "import sys, os; print(sys.prefix); print(os.environ['IPYTHONDIR'])",
+        "import socket\n"
+        "try:\n"
+        "    socket.create_connection(('192.0.2.1', 80), timeout=1)\n"
+        "except OSError as e:\n"
+        "    print('refused:', e)",
+    ), name="probe")
+    prefix, ipython_dir = nb.cells[0].outputs[0]["text"].split()
+    assert prefix == sys.prefix  # the kernel is this environment's python (the .venv)
+    assert Path(ipython_dir) == sealed / "ipython"  # nothing goes to $HOME
+    assert "notebooks run offline" in nb.cells[1].outputs[0]["text"]
+    assert nb.metadata.kernelspec.name == KERNEL_NAME
+
+
+def test_failing_cell_is_reported_with_its_source_and_error(sealed: Path) -> None:
+    with pytest.raises(CellError) as info:
+        execute(_tiny("x = 1", "y = x / 0  # the culprit"), name="broken")
+    message = str(info.value)
+    assert "broken: cell 1" in message
+    assert "y = x / 0  # the culprit" in message
+    assert "ZeroDivisionError" in message
+
+
+# ---------------------------------------------------------------- what is committed
+
+
+def test_every_source_has_its_committed_notebook() -> None:
+    assert SOURCE_FILES, "no notebook sources in notebooks/src"
+    assert _ids(COMMITTED) == _ids(SOURCE_FILES)
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=_ids(COMMITTED))
+def test_committed_notebook_is_its_source_with_clean_outputs(path: Path) -> None:
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    expected = read_source(source_path(path))
+    assert [(c.cell_type, c.source) for c in nb.cells] == [
+        (c.cell_type, c.source) for c in expected.cells
+    ], f"{path.name} differs from {source_path(path).name}: run make notebooks-execute"
+    assert nb.metadata.kernelspec.name == KERNEL_NAME
+    assert "version" not in nb.metadata.get("language_info", {})
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(c.execution_count is not None for c in code), "not executed"
+    assert sum(len(c.outputs) for c in code) >= len(code) // 2, "committed without outputs"
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert machine_paths(nb) == []
+    assert stderr_outputs(nb) == []
+
+
+# ---------------------------------------------------------------- every notebook runs
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=_ids(COMMITTED))
+def test_notebook_runs_top_to_bottom(path: Path, sealed: Path) -> None:
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    execute(nb, name=path.stem, cwd=NOTEBOOKS)
+    assert stderr_outputs(nb) == [], "the notebook printed warnings"
+    assert machine_paths(nb) == []
+    assert notebook_path(source_path(path)) == path
