@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -12,6 +13,9 @@ if TYPE_CHECKING:
 
 def _number(g: Any) -> float:
     return g if isinstance(g, float) else getattr(g, "data", g)
+
+
+_Z = object()  # stands for z among the recorded consumers (the table must not hold z)
 
 
 class GradTable:
@@ -36,6 +40,8 @@ class GradTable:
         symbolic: bool,
     ) -> None:
         self._root = weakref.ref(root)
+        if terms is not None:  # z consumes its own inputs: record it by the _Z stand-in
+            terms = {n: [(_Z if c is root else c, t) for c, t in ts] for n, ts in terms.items()}
         self.seed = seed
         self._grads = grads
         self.order = order  # completion order, z excluded
@@ -93,8 +99,10 @@ class GradTable:
 
     def step(self, node: Value) -> int:
         """The step at which ∂z/∂node became known: 0 for z, then 1, 2, … in build_grad's order."""
-        if self._steps is None:
-            self._steps = {n: i for i, n in enumerate(self)}
+        if node is self._root():
+            return 0
+        if self._steps is None:  # z is left out: the table must not hold z
+            self._steps = {n: i for i, n in enumerate(self.order, start=1)}
         return self._steps[node]
 
     def name(self, node: Value) -> str:
@@ -120,7 +128,8 @@ class GradTable:
             return []
         if node not in self._grads:
             self[node]  # raises the explanatory KeyError
-        return list(self._terms.get(node, []))
+        root = self._root()
+        return [(root if c is _Z else c, t) for c, t in self._terms.get(node, [])]
 
     def chain_rule(self, node: Value, digits: int = 4) -> str:
         """∂z/∂node written out as the sum over its consumers, with the numbers."""
@@ -137,26 +146,28 @@ class GradTable:
         return f"∂{zname}/∂{xname} = " + " + ".join(f"[{p}]" for p in parts) + f" = {total}"
 
     # ------------------------------------------------------------ display
-    def rows(self, digits: int = 4) -> list[tuple[int, str, str, str]]:
+    def rows(self, digits: int = 4, limit: int | None = None) -> list[tuple[int, str, str, str]]:
+        """(step, node, value, ∂z/∂node) as strings, for the first ``limit`` nodes (default all)."""
+        start = 0 if self._root() is not None else 1
         return [
             (step, self.name(node), f"{node.data:.{digits}g}", f"{_number(g):.{digits}g}")
-            for step, (node, g) in enumerate(self.items())
+            for step, (node, g) in enumerate(islice(self.items(), limit), start)
         ]
 
     def __repr__(self, max_rows: int = 30) -> str:
-        rows = self.rows()
+        rows = self.rows(limit=max_rows)  # only the rows shown: a deep table prints fast
+        n = len(self)
         z = self._root()
-        head = f"GradTable(∂{self.name(z) if z is not None else 'z'}/∂node, {len(rows)} nodes)"
+        head = f"GradTable(∂{self.name(z) if z is not None else 'z'}/∂node, {n} nodes)"
         if not rows:
             return head
-        widths = [max(len(str(r[i])) for r in rows + [("step", "node", "value", "grad")])
-                  for i in range(4)]
-        lines = [head, "  ".join(h.ljust(w) for h, w in
-                                 zip(("step", "node", "value", "grad"), widths))]
-        for r in rows[:max_rows]:
-            lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
-        if len(rows) > max_rows:
-            lines.append(f"... {len(rows) - max_rows} more")
+        header = ("step", "node", "value", "grad")
+        widths = [max(len(str(r[i])) for r in [*rows, header]) for i in range(4)]
+        lines = [head, "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+        for r in rows:
+            lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+        if n > max_rows:
+            lines.append(f"... {n - max_rows} more")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -164,7 +175,7 @@ class GradTable:
 
         body = "".join(
             f"<tr><td>{s}</td><td>{html.escape(n)}</td><td>{v}</td><td>{g}</td></tr>"
-            for s, n, v, g in self.rows()[:200]
+            for s, n, v, g in self.rows(limit=200)
         )
         return ("<table><thead><tr><th>step</th><th>node</th><th>value</th>"
                 f"<th>∂z/∂node</th></tr></thead><tbody>{body}</tbody></table>")
