@@ -22,7 +22,11 @@ def vsum(values: Iterable[Operand]) -> Value:
     Python's ``sum(values)`` also works, as a chain of n additions.
     """
     vs = _values(values, "vsum")
-    return _node(math.fsum(v.data for v in vs), vs, ops.SUM)
+    try:
+        total = math.fsum(v.data for v in vs)
+    except (OverflowError, ValueError):  # fsum raises where float addition gives ±inf or NaN
+        total = sum(v.data for v in vs)
+    return _node(total, vs, ops.SUM)
 
 
 def logsumexp(values: Iterable[Operand]) -> Value:
@@ -30,8 +34,8 @@ def logsumexp(values: Iterable[Operand]) -> Value:
     ∂/∂aᵢ = softmax(a)ᵢ."""
     vs = _values(values, "logsumexp")
     m = max(v.data for v in vs)
-    if math.isinf(m):  # +inf dominates; all −inf gives −inf
-        out = m
+    if math.isinf(m):  # +inf dominates; all −inf gives −inf; any NaN gives NaN
+        out = math.nan if any(math.isnan(v.data) for v in vs) else m
     else:
         out = m + math.log(math.fsum(math.exp(v.data - m) for v in vs))
     return _node(out, vs, ops.LOGSUMEXP)
@@ -56,4 +60,4 @@ def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
     ws, xs = list(weights), list(inputs)
     if len(ws) != len(xs):
         raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
-    return vsum(_lift(w) * x for w, x in zip(ws, xs))
+    return vsum(_lift(w) * x for w, x in zip(ws, xs, strict=True))
