@@ -257,7 +257,7 @@ class Value:
     def relu(self) -> Value:
         """max(0, a); derivative 0 at a = 0 (the node is flagged at_kink)"""
         a = self.data
-        if a > 0.0:
+        if a > 0.0 or a != a:  # a != a: NaN passes through, as in PyTorch
             return _node(a, (self,), ops.RELU)
         return _node(0.0, (self,), ops.RELU_AT_KINK if a == 0.0 else ops.RELU)
 
