@@ -1,0 +1,196 @@
+"""The workloads, written once for every engine (the same Python code drives each engine).
+
+Each workload returns the seconds of its timed phases and a few numbers (``check``) that the
+engines must agree on. A phase that raises (micrograd's recursive sort at depth ~1000)
+records the error instead of a time.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import random
+from time import perf_counter
+from typing import Any
+
+from .engines import Engine
+
+Result = tuple[dict[str, float | str], dict[str, float]]
+
+
+def _fail(e: BaseException) -> str:
+    return f"{type(e).__name__}: {str(e)[:60]}"
+
+
+# ---------------------------------------------------------------- 1. chain of tanh-affine links
+def chain_ops(n: int) -> int:
+    """x ← tanh(0.9·x + 0.1), n times: a mul, an add and a tanh per link."""
+    return 3 * n
+
+
+def chain(engine: Engine, n: int) -> Result:
+    x0 = engine.leaf(0.3)
+    t0 = perf_counter()
+    x = x0
+    for _ in range(n):
+        x = (x * 0.9 + 0.1).tanh()
+    t1 = perf_counter()
+    times: dict[str, float | str] = {"build": t1 - t0}
+    check = {"out": x.data}
+    try:
+        t1 = perf_counter()
+        engine.backward(x)
+        times["backward"] = perf_counter() - t1
+        check["dout/dx0"] = engine.grad_of(x0)
+    except RecursionError as e:
+        times["backward"] = _fail(e)
+    t2 = perf_counter()
+    del x
+    gc.collect()  # micrograd's graph is cyclic: this is where it is freed
+    times["free"] = perf_counter() - t2
+    return times, check
+
+
+# ---------------------------------------------------------------- 2. wide sum of products
+def wide_sum_ops(n: int, use_vsum: bool) -> int:
+    """n products, then n additions (Python's sum) or one n-ary sum node (vsum)."""
+    return n + (1 if use_vsum else n)
+
+
+def wide_sum(engine: Engine, n: int, use_vsum: bool = False) -> Result:
+    xs = [engine.leaf((i % 97) * 0.01) for i in range(n)]
+    ys = [engine.leaf(1.0 - (i % 89) * 0.01) for i in range(n)]
+    if use_vsum and engine.name == "ours":
+        from autograd_core import vsum as total
+    else:
+        total = sum
+    t0 = perf_counter()
+    z = total([x * y for x, y in zip(xs, ys, strict=True)])
+    t1 = perf_counter()
+    engine.backward(z)
+    t2 = perf_counter()
+    check = {"out": z.data, "dz/dx0": engine.grad_of(xs[0]), "dz/dy7": engine.grad_of(ys[7])}
+    return {"build": t1 - t0, "backward": t2 - t1}, check
+
+
+# ---------------------------------------------------------------- 3. micrograd's moons demo
+def moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[list[list[float]], list[float]]:
+    """sklearn's make_moons (two interleaved half circles), labels ±1, without sklearn."""
+    rng = random.Random(seed)
+    half = n // 2
+    X, y = [], []
+    for i in range(half):
+        t = math.pi * i / (half - 1)
+        X.append([math.cos(t), math.sin(t)])
+        y.append(-1.0)
+    for i in range(n - half):
+        t = math.pi * i / (n - half - 1)
+        X.append([1.0 - math.cos(t), 0.5 - math.sin(t)])
+        y.append(1.0)
+    X = [[a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)] for a, b in X]
+    return X, y
+
+
+class MLP:
+    """micrograd's MLP(2, [16, 16, 1]) on any engine: relu hidden layers, linear output.
+
+    The forward pass is micrograd's code, word for word (``sum(w·x, b)`` per neuron)."""
+
+    def __init__(self, engine: Engine, nin: int, nouts: list[int], seed: int = 1337) -> None:
+        rng = random.Random(seed)
+        sizes = [nin] + nouts
+        self.layers = [
+            [
+                ([engine.param(rng.uniform(-1, 1)) for _ in range(sizes[i])], engine.param(0.0))
+                for _ in range(sizes[i + 1])
+            ]
+            for i in range(len(nouts))
+        ]
+        self.params = [p for layer in self.layers for w, b in layer for p in [*w, b]]
+
+    def __call__(self, x: list[Any]) -> Any:
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            acts = [sum((wi * xi for wi, xi in zip(w, x, strict=True)), b) for w, b in layer]
+            x = acts if i == last else [a.relu() for a in acts]
+        return x[0]
+
+
+def demo_loss(
+    engine: Engine, model: MLP, X: list[list[float]], y: list[float]
+) -> tuple[Any, float]:
+    """micrograd's demo.ipynb loss: SVM max-margin, mean over the batch, plus 1e-4·Σp²."""
+    inputs = [list(map(engine.leaf, row)) for row in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores, strict=True)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in model.params)
+    total = data_loss + reg_loss
+    accuracy = [(yi > 0) == (si.data > 0) for yi, si in zip(y, scores, strict=True)]
+    return total, sum(accuracy) / len(accuracy)
+
+
+def demo_step(engine: Engine, model: MLP, X: list[list[float]], y: list[float], k: int) -> float:
+    """One optimisation step: forward, zero_grad, backward, SGD update; the graph is freed on
+    return. Returns the loss."""
+    total, _ = demo_loss(engine, model, X, y)
+    for p in model.params:
+        p.grad = 0.0
+    engine.backward(total)
+    lr = 1.0 - 0.9 * k / 100
+    for p in model.params:
+        p.data -= lr * p.grad
+    return total.data
+
+
+def demo_ops() -> int:
+    """Ops in one demo step's graph (our engine's count: nodes with a derivative rule)."""
+    from autograd_core import topological_order
+
+    from .engines import load
+
+    ours = load(("ours",))[0]["ours"]
+    X, y = moons()
+    total, _ = demo_loss(ours, MLP(ours, 2, [16, 16, 1]), X, y)
+    return sum(not node.is_leaf for node in topological_order(total))
+
+
+# ---------------------------------------------------------------- 5. grad(z, [x]) on G′ only
+def pruned_grad(n_big: int, n_small: int) -> dict[str, Any]:
+    """Our engine only: z = big + small, x feeds only ``small`` (a chain of n_small links).
+
+    Times: the full ``backward`` of z; ``grad(z, [x])`` (G′ = the small chain); the same
+    ``grad`` on the small chain alone (what time ∝ G′ would give); and ``grad(z, [h])`` where
+    h is the last node of the big chain (everything below h is outside G′).
+    """
+    from autograd_core import Value, grad
+
+    w = Value(0.2)
+    big = w
+    for _ in range(n_big):
+        big = (big * 0.9 + 0.1).tanh()
+    x = Value(0.4)
+    small = x
+    for _ in range(n_small):
+        small = (small * 0.9 + 0.1).tanh()
+    z = big + small
+    t = {}
+    t0 = perf_counter()
+    (gz,) = grad(z, [x])
+    t["grad(z, [x]), x a leaf of the small part"] = perf_counter() - t0
+    t0 = perf_counter()
+    (gs,) = grad(small, [x])
+    t["grad(small, [x]) (G′ alone)"] = perf_counter() - t0
+    h = big
+    top = (h * 0.9 + 0.1).tanh()
+    for _ in range(n_small - 1):
+        top = (top * 0.9 + 0.1).tanh()
+    t0 = perf_counter()
+    (gh,) = grad(top, [h])
+    t["grad(top, [h]), h at the end of the big chain"] = perf_counter() - t0
+    t0 = perf_counter()
+    z.backward()
+    t["z.backward() (whole graph)"] = perf_counter() - t0
+    assert gz == gs == x.grad, (gz, gs, x.grad)
+    return {"times": t, "graph_ops": 3 * (n_big + n_small) + 1, "pruned_ops": 3 * n_small + 1,
+            "check": {"dz/dx": gz, "dtop/dh": gh}}
