@@ -135,6 +135,8 @@ def _backprop_general(
         if bprop is None:
             continue
         inputs = node._inputs
+        if relevant is not None and not any(map(relevant.__contains__, inputs)):
+            continue  # a target whose inputs are outside G′: its bprop is not needed
         if symbolic:
             contributions = bprop(inputs, node, grads[node])
         else:
@@ -154,7 +156,11 @@ def _backprop_general(
 def _check_finite(consumer: Value, parent: Value, contribution: Any, upstream: Any) -> None:
     value = contribution.data if isinstance(contribution, Value) else contribution
     up = upstream.data if isinstance(upstream, Value) else upstream
-    if not math.isfinite(value) and math.isfinite(up):
+    if (
+        not math.isfinite(value)
+        and math.isfinite(up)
+        and all(math.isfinite(i.data) for i in consumer._inputs)  # not a NaN/inf passed through
+    ):
         raise AnomalyError(
             f"backward of {consumer._op.name} ({describe(consumer)}) gave a non-finite "
             f"gradient {value} for its input {describe(parent)}"
