@@ -1,0 +1,46 @@
+"""Pictures of computations: the forward graph, the backward (symbol-to-symbol) graph, the
+order of back-propagation, and a page that steps through it.
+
+>>> from autograd_core import Value
+>>> from autograd_core.draw import draw_forward
+>>> x = Value(0.5, label="x"); w = Value(-2.5, label="w", role="param")
+>>> y = (w * x + 1.0).sigmoid(); y.label = "y"
+>>> y.backward()
+>>> g = draw_forward(y)          # a graphviz.Digraph; g.source is the DOT
+>>> sorted(g.ids[v] for v in (x, w, y))
+['n1', 'n2', 'n5']
+"""
+
+from .dot import DEFAULT_MAX_NODES, draw_backward, draw_forward, draw_steps
+from .drawing import Drawing
+from .parse import DotGraph, label_lines, parse_dot
+from .render import (
+    RendererMissing,
+    RenderFailed,
+    available_renderers,
+    choose_renderer,
+    pipe,
+    render,
+    to_svg,
+)
+from .stepper import stepper_html, write_stepper
+
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "DotGraph",
+    "Drawing",
+    "RenderFailed",
+    "RendererMissing",
+    "available_renderers",
+    "choose_renderer",
+    "draw_backward",
+    "draw_forward",
+    "draw_steps",
+    "parse_dot",
+    "pipe",
+    "label_lines",
+    "render",
+    "stepper_html",
+    "to_svg",
+    "write_stepper",
+]

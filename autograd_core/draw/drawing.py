@@ -1,0 +1,53 @@
+"""``Drawing``: a ``graphviz.Digraph`` that shows itself inline in Jupyter without system Graphviz.
+
+``graphviz.Digraph`` displays itself in a notebook by running the system ``dot``; a Drawing
+renders through :mod:`autograd_core.draw.render` instead (system ``dot`` if present, else the
+in-process WebAssembly Graphviz), so pictures appear after a plain ``pip install``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from . import render as _render
+
+
+class Drawing(graphviz.Digraph):
+    """A graphviz Digraph of a computation, plus what was drawn.
+
+    ``ids`` maps each drawn Value to its DOT node name; ``note`` says what was summarised
+    (None when everything is drawn); ``counts`` gives the sizes (values in the graph, DOT
+    nodes drawn).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ids: dict[Any, str] = {}
+        self.note: str | None = None
+        self.counts: dict[str, int] = {}
+
+    def to_svg(self, renderer: str = "auto") -> str:
+        return _render.to_svg(self, renderer)
+
+    def save_as(self, path: str | os.PathLike[str], format: str | None = None,
+                renderer: str = "auto") -> Path:
+        """Render to ``path`` (format from the suffix): see :func:`autograd_core.draw.render`."""
+        return _render.render(self, path, format, renderer)
+
+    def _repr_svg_(self) -> str:
+        return self.to_svg()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
+                          **_: Any) -> dict[str, str]:
+        wanted = set(include) if include is not None else {"image/svg+xml"}
+        wanted -= set(exclude or ())
+        return {"image/svg+xml": self.to_svg()} if "image/svg+xml" in wanted else {}
+
+    def __repr__(self) -> str:
+        n = self.counts.get("dot_nodes", "?")
+        note = f", summarised: {self.note!r}" if self.note else ""
+        return f"<Drawing {self.name or ''!s} with {n} DOT nodes{note}>"
