@@ -1,0 +1,243 @@
+"""The report: per example, every claim (claimed, computed, status, diagnosis), the values
+shown without a claim, and the warnings; as a text table, markdown, JSON or HTML."""
+
+from __future__ import annotations
+
+import html
+import json
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+from .claims import OK, TRUNCATED, WRONG
+
+
+@dataclass(slots=True)
+class ClaimResult:
+    name: str
+    claimed: Any  # float, list or list of rows, as written
+    claimed_text: str  # the digits as written
+    computed: Any  # the true numbers, full precision, shaped like the claim
+    computed_text: str  # the true numbers with the claim's decimals
+    status: str  # "ok" | "truncated" | "wrong"
+    diagnosis: str | None
+    line: int
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "claimed": self.claimed, "computed": self.computed,
+                "status": self.status, "diagnosis": self.diagnosis}
+
+
+@dataclass(slots=True)
+class Shown:
+    """A value the example asks to show (no number on the slide to check)."""
+
+    name: str
+    computed: Any
+    computed_text: str
+    line: int
+
+
+@dataclass
+class ExampleReport:
+    name: str
+    notes: list[str]
+    path: str | None
+    claims: list[ClaimResult]
+    shown: list[Shown]
+    warnings: list[str]
+    model: Any = field(default=None, repr=False)
+
+    def count(self, status: str) -> int:
+        return sum(c.status == status for c in self.claims)
+
+    @property
+    def ok(self) -> bool:
+        """No claim is wrong (truncated numbers are not errors)."""
+        return self.count(WRONG) == 0
+
+    def __getitem__(self, name: str) -> ClaimResult:
+        for c in self.claims:
+            if c.name == name:
+                return c
+        raise KeyError(f"no claim {name!r} in {self.name!r}; claims: "
+                       f"{', '.join(c.name for c in self.claims)}")
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "claims": [c.to_dict() for c in self.claims],
+                "warnings": list(self.warnings)}
+
+    def summary(self) -> str:
+        n = len(self.claims)
+        parts = [f"{n} claim{'s' * (n != 1)}: {self.count(OK)} ok, {self.count(TRUNCATED)} "
+                 f"truncated, {self.count(WRONG)} wrong"]
+        if self.shown:
+            parts.append(f"{len(self.shown)} shown")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}")
+        return "; ".join(parts)
+
+    def to_text(self) -> str:
+        lines = [f"== {self.name} =="]
+        lines += [f"   {n}" for n in self.notes]
+        if self.path:
+            lines.append(f"   ({self.path})")
+        if self.claims:
+            head = ("quantity", "claimed", "computed", "status", "diagnosis")
+            rows = [(c.name, c.claimed_text, c.computed_text, c.status, c.diagnosis or "")
+                    for c in self.claims]
+            lines += _table(head, rows)
+        if self.shown:
+            lines.append("  computed (no number on the slide to check):")
+            w = max(len(s.name) for s in self.shown)
+            lines += [f"    {s.name.ljust(w)} = {s.computed_text}" for s in self.shown]
+        for warning in self.warnings:
+            lines += textwrap.wrap(warning, WIDTH, initial_indent="  warning: ",
+                                   subsequent_indent="           ")
+        lines.append(f"  {self.summary()}")
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        out = [f"### {self.name}", ""]
+        if self.notes:
+            out += [" ".join(self.notes), ""]
+        if self.claims:
+            out += ["| quantity | claimed | computed | status | diagnosis |",
+                    "|---|---|---|---|---|"]
+            for c in self.claims:
+                st = f"**{c.status}**" if c.status == WRONG else c.status
+                out.append(f"| `{_md(c.name)}` | {_md(c.claimed_text)} | {_md(c.computed_text)}"
+                           f" | {st} | {_md(c.diagnosis or '')} |")
+            out.append("")
+        if self.shown:
+            out.append("Computed (no number on the slide to check):")
+            out.append("")
+            out += [f"- `{_md(s.name)}` = {_md(s.computed_text)}" for s in self.shown]
+            out.append("")
+        for warning in self.warnings:
+            out.append(f"> **Warning:** {_md(warning)}")
+            out.append("")
+        out.append(f"_{self.summary()}_")
+        return "\n".join(out)
+
+    def to_html(self) -> str:
+        e = html.escape
+        colour = {OK: "#1a7f37", TRUNCATED: "#9a6700", WRONG: "#cf222e"}
+        parts = [f"<h4>{e(self.name)}</h4>"]
+        if self.notes:
+            parts.append(f"<p><i>{e(' '.join(self.notes))}</i></p>")
+        if self.claims:
+            rows = "".join(
+                f"<tr><td><code>{e(c.name)}</code></td><td>{e(c.claimed_text)}</td>"
+                f"<td>{e(c.computed_text)}</td><td style='color:{colour[c.status]}'>"
+                f"<b>{c.status}</b></td><td>{e(c.diagnosis or '')}</td></tr>"
+                for c in self.claims)
+            parts.append("<table><thead><tr><th>quantity</th><th>claimed</th><th>computed</th>"
+                         f"<th>status</th><th>diagnosis</th></tr></thead><tbody>{rows}"
+                         "</tbody></table>")
+        if self.shown:
+            items = "".join(f"<li><code>{e(s.name)}</code> = {e(s.computed_text)}</li>"
+                            for s in self.shown)
+            parts.append(f"<p>Computed (no number on the slide to check):</p><ul>{items}</ul>")
+        parts += [f"<p>⚠ {e(w)}</p>" for w in self.warnings]
+        parts.append(f"<p><i>{e(self.summary())}</i></p>")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+WIDTH = 110  # the text report's line width (the diagnosis column wraps to fit)
+
+
+def _rows_of(text: str) -> list[str]:
+    """A matrix written [[a, b], [c, d]] as one line per row."""
+    if not text.startswith("[["):
+        return [text]
+    parts = text[1:-1].split("], [")
+    n = len(parts)
+    return [("[" if i == 0 else " ") + ("" if i == 0 else "[") + p + ("" if i == n - 1 else "],")
+            + ("]" if i == n - 1 else "") for i, p in enumerate(parts)]
+
+
+def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """A text table whose matrix cells take one line per row; the last column wraps."""
+    cells = [[[h] for h in head]] + [[_rows_of(c) for c in r[:3]] + [[r[3]]] + [[r[4]]]
+                                     for r in rows]
+    widths = [max(len(line) for row in cells for line in row[i]) for i in range(4)]
+    room = max(30, WIDTH - 2 - sum(w + 2 for w in widths))
+    out = []
+    for row in cells:
+        last = textwrap.wrap(row[4][0], room) or [""]
+        height = max(len(last), *(len(c) for c in row[:4]))
+        for k in range(height):
+            parts = [(c[k] if k < len(c) else "").ljust(w) for c, w in zip(row[:4], widths)]
+            parts.append(last[k] if k < len(last) else "")
+            out.append(("  " + "  ".join(parts)).rstrip())
+    return out
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+class Report:
+    """The result of checking one or more files: a list of :class:`ExampleReport`."""
+
+    def __init__(self, examples: list[ExampleReport]) -> None:
+        self.examples = list(examples)
+
+    def __iter__(self):
+        return iter(self.examples)
+
+    def __len__(self) -> int:
+        return len(self.examples)
+
+    def __getitem__(self, key: int | str) -> ExampleReport:
+        if isinstance(key, int):
+            return self.examples[key]
+        for ex in self.examples:
+            if ex.name == key:
+                return ex
+        raise KeyError(f"no example {key!r}; examples: {[e.name for e in self.examples]}")
+
+    def __add__(self, other: Report) -> Report:
+        return Report(self.examples + other.examples)
+
+    @property
+    def claims(self) -> list[ClaimResult]:
+        return [c for ex in self.examples for c in ex.claims]
+
+    @property
+    def ok(self) -> bool:
+        """True when no claim is wrong (what ``--strict`` checks)."""
+        return all(ex.ok for ex in self.examples)
+
+    def summary(self) -> str:
+        cs = self.claims
+        n = {s: sum(c.status == s for c in cs) for s in (OK, TRUNCATED, WRONG)}
+        w = sum(len(ex.warnings) for ex in self.examples)
+        return (f"{len(self.examples)} example{'s' * (len(self.examples) != 1)}, {len(cs)} "
+                f"claims: {n[OK]} ok, {n[TRUNCATED]} truncated, {n[WRONG]} wrong; "
+                f"{w} warning{'s' * (w != 1)}")
+
+    def to_dict(self) -> dict:
+        return {"examples": [ex.to_dict() for ex in self.examples]}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        return "\n\n".join([ex.to_text() for ex in self.examples] + [self.summary()])
+
+    def to_markdown(self) -> str:
+        return "\n\n".join([ex.to_markdown() for ex in self.examples] + [f"**{self.summary()}**"])
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        return "".join(ex.to_html() for ex in self.examples) + f"<p><b>{self.summary()}</b></p>"

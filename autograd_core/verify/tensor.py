@@ -1,0 +1,237 @@
+"""Scalars, vectors and matrices of :class:`~autograd_core.Value` s: just enough linear algebra
+for a worked example (element-wise ops with broadcasting, ``@``, sums, softmax), every entry a
+node of one scalar graph, so back-propagation and drawings see each multiplication.
+
+Entries may be plain floats (numbers written in a formula); they become constant leaves
+when an op needs a Value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .. import functional as F
+from ..value import Value
+
+Item = Any  # Value | float
+
+
+def lift(x: Item) -> Value:
+    return x if isinstance(x, Value) else Value(float(x), role="const")
+
+
+def data(x: Item) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def shape_str(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "a scalar"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]}"
+    return f"a {shape[0]}×{shape[1]} matrix"
+
+
+class Q:
+    """A quantity: ``shape`` () / (n,) / (rows, cols) and its entries, row by row."""
+
+    __slots__ = ("shape", "items")
+
+    def __init__(self, shape: tuple[int, ...], items: Sequence[Item]) -> None:
+        self.shape = tuple(shape)
+        self.items = list(items)
+        assert len(self.items) == math.prod(self.shape)
+
+    @classmethod
+    def scalar(cls, x: Item) -> Q:
+        return cls((), [x])
+
+    @property
+    def size(self) -> int:
+        return len(self.items)
+
+    def values(self) -> list[float]:
+        return [data(x) for x in self.items]
+
+    def nested(self) -> Any:
+        """The numbers as a float, a list, or a list of rows."""
+        v = self.values()
+        if not self.shape:
+            return v[0]
+        if len(self.shape) == 1:
+            return v
+        r, c = self.shape
+        return [v[i * c:(i + 1) * c] for i in range(r)]
+
+    def entry_label(self, name: str, k: int) -> str:
+        """``name``, ``name[i]`` or ``name[i,j]`` (1-based) for the k-th entry."""
+        if not self.shape:
+            return name
+        if len(self.shape) == 1:
+            return f"{name}[{k + 1}]"
+        return f"{name}[{k // self.shape[1] + 1},{k % self.shape[1] + 1}]"
+
+    def __repr__(self) -> str:
+        return f"Q({shape_str(self.shape)}: {self.nested()!r})"
+
+
+class ShapeError(ValueError):
+    pass
+
+
+# ------------------------------------------------------------------ element-wise
+def broadcast(a: Q, b: Q, op: str) -> tuple[tuple[int, ...], list[Item], list[Item]]:
+    """NumPy's rule for ≤ 2 dimensions: align the trailing axes; size 1 stretches."""
+    sa, sb = a.shape, b.shape
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    out = []
+    for x, y in zip(pa, pb):
+        if x != y and 1 not in (x, y):
+            raise ShapeError(f"{op}: cannot combine {shape_str(sa)} with {shape_str(sb)}")
+        out.append(max(x, y))
+    shape = tuple(out)
+
+    def expand(q: Q, padded: tuple[int, ...]) -> list[Item]:
+        if padded == shape:
+            return q.items
+        res = []
+        for k in range(math.prod(shape)):
+            idx = []
+            rem = k
+            for dim in reversed(shape):
+                idx.append(rem % dim)
+                rem //= dim
+            idx.reverse()
+            flat = 0
+            for i, dim in zip(idx, padded):
+                flat = flat * dim + (i if dim > 1 else 0)
+            res.append(q.items[flat])
+        return res
+
+    return shape, expand(a, pa), expand(b, pb)
+
+
+def _pow(x: Item, y: Item) -> Item:
+    if isinstance(y, Value):
+        return lift(x) ** y
+    return x ** float(y) if isinstance(x, Value) else float(x) ** float(y)
+
+
+BINARY: dict[str, Callable[[Item, Item], Item]] = {
+    "+": lambda x, y: x + y,
+    "-": lambda x, y: x - y,
+    "*": lambda x, y: x * y,
+    "/": lambda x, y: x / y,
+    "^": _pow,
+}
+
+
+def elementwise(op: str, a: Q, b: Q) -> Q:
+    shape, xs, ys = broadcast(a, b, op)
+    f = BINARY[op]
+    return Q(shape, [f(x, y) for x, y in zip(xs, ys)])
+
+
+def apply(a: Q, fn: Callable[[Value], Value]) -> Q:
+    return Q(a.shape, [fn(lift(x)) for x in a.items])
+
+
+def neg(a: Q) -> Q:
+    return Q(a.shape, [-x for x in a.items])
+
+
+# ------------------------------------------------------------------ linear algebra
+def rows(a: Q) -> list[list[Item]]:
+    r, c = a.shape
+    return [a.items[i * c:(i + 1) * c] for i in range(r)]
+
+
+def matmul(a: Q, b: Q) -> Q:
+    """A @ x (matrix-vector), xᵀ A (vector-matrix), A @ B, or x · y (two vectors)."""
+    sa, sb = a.shape, b.shape
+    if not sa or not sb:
+        raise ShapeError("@ needs vectors or matrices; use * to scale by a scalar")
+    inner_a = sa[-1]
+    inner_b = sb[0]
+    if inner_a != inner_b:
+        raise ShapeError(f"@: {shape_str(sa)} times {shape_str(sb)}: inner sizes "
+                         f"{inner_a} and {inner_b} differ")
+    if len(sa) == 1 and len(sb) == 1:
+        return Q((), [F.dot(a.items, b.items)])
+    if len(sa) == 2 and len(sb) == 1:
+        return Q((sa[0],), [F.dot(row, b.items) for row in rows(a)])
+    cols = [[b.items[i * sb[1] + j] for i in range(sb[0])] for j in range(sb[1])]
+    if len(sa) == 1:
+        return Q((sb[1],), [F.dot(a.items, col) for col in cols])
+    return Q((sa[0], sb[1]), [F.dot(row, col) for row in rows(a) for col in cols])
+
+
+def transpose(a: Q) -> Q:
+    if len(a.shape) < 2:
+        return a
+    r, c = a.shape
+    return Q((c, r), [a.items[i * c + j] for j in range(c) for i in range(r)])
+
+
+def total(a: Q) -> Q:
+    return Q((), [a.items[0] if a.size == 1 else F.vsum(a.items)])
+
+
+def mean(a: Q) -> Q:
+    return Q((), [total(a).items[0] / a.size])
+
+
+def dot(a: Q, b: Q) -> Q:
+    if len(a.shape) != 1 or a.shape != b.shape:
+        raise ShapeError(f"dot needs two vectors of the same length, got {shape_str(a.shape)} "
+                         f"and {shape_str(b.shape)}")
+    return Q((), [F.dot(a.items, b.items)])
+
+
+def outer(a: Q, b: Q) -> Q:
+    if len(a.shape) != 1 or len(b.shape) != 1:
+        raise ShapeError("outer needs two vectors")
+    return Q((a.size, b.size), [x * y for x in a.items for y in b.items])
+
+
+def rowwise(a: Q, fn: Callable[[list[Value]], Any], name: str) -> Q:
+    """softmax & co.: on a vector, or on each row of a matrix (one sample per row)."""
+    if len(a.shape) == 1:
+        out = fn([lift(x) for x in a.items])
+        return Q((), [out]) if isinstance(out, Value) else Q(a.shape, out)
+    if len(a.shape) == 2:
+        outs = [fn([lift(x) for x in row]) for row in rows(a)]
+        if isinstance(outs[0], Value):
+            return Q((a.shape[0],), outs)
+        return Q(a.shape, [x for row in outs for x in row])
+    raise ShapeError(f"{name} needs a vector (or a matrix, row by row), got a scalar")
+
+
+def index(a: Q, idx: tuple[int, ...]) -> Q:
+    """1-based: v[i] is an entry, M[i] a row, M[i, j] an entry."""
+    if not a.shape:
+        raise ShapeError("a scalar has no entries to index")
+    for i, dim in zip(idx, a.shape):
+        if not 1 <= i <= dim:
+            raise ShapeError(f"index {i} is out of range 1..{dim} ({shape_str(a.shape)})")
+    if len(idx) > len(a.shape):
+        raise ShapeError(f"{len(idx)} indices for {shape_str(a.shape)}")
+    if len(a.shape) == 1:
+        return Q((), [a.items[idx[0] - 1]])
+    r, c = a.shape
+    if len(idx) == 1:
+        return Q((c,), a.items[(idx[0] - 1) * c: idx[0] * c])
+    return Q((), [a.items[(idx[0] - 1) * c + idx[1] - 1]])
+
+
+def stack(items: list[Q]) -> Q:
+    """[a, b, c] of scalars → vector; of equal vectors → matrix (rows)."""
+    first = items[0].shape
+    if any(q.shape != first for q in items):
+        raise ShapeError("the entries of a list must all have the same shape")
+    if len(first) > 1:
+        raise ShapeError("a list of matrices is not a matrix")
+    return Q((len(items), *first), [x for q in items for x in q.items])
