@@ -1,0 +1,335 @@
+"""Neurons, layers and multi-layer perceptrons, as the slides draw them.
+
+A neuron computes its pre-activation and its output::
+
+    a = Σᵢ wᵢ·xᵢ + b        (explicit bias b)
+    a = Σᵢ wᵢ·xᵢ, x₀ = 1     (implicit bias: w₀ is the bias, seed 000 and 003)
+    out = f(a)
+
+A layer stacks ``nout`` neurons over the same inputs: x⁽ᵏ⁾ = f(W⁽ᵏ⁾ x⁽ᵏ⁻¹⁾ + β⁽ᵏ⁾) with
+W⁽ᵏ⁾ of shape out × in, row i holding neuron i's weights (seed 001's convention). An MLP
+chains layers. micrograd's signatures keep working: ``Neuron(nin, nonlin=True)``,
+``Layer(nin, nout, **kw)``, ``MLP(nin, nouts)`` (ReLU hidden layers, linear output), and
+weights drawn from U[−1, 1] with Python's ``random`` by default, in micrograd's order.
+
+Each forward pass labels the nodes it creates: ``<prefix>.a`` (pre-activation) and
+``<prefix>.out`` (output), e.g. ``layers.0.neurons.2.out``. With the identity activation the
+pre-activation *is* the output and is labelled ``.out``. A layer keeps its last input and its
+neurons keep their last ``a`` and ``out`` nodes, so the matrices the slides print can be read
+back after a forward and a backward pass: ``weights``, ``biases``, ``weight_grads``,
+``bias_grads``, ``inputs``, ``pre_activations``, ``activations`` and ``deltas`` (∂l/∂a, seed
+000's δ).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd_core import Value, vsum
+
+from . import activations as act
+from .init import RNG, Initializer, get_initializer, make_rng
+from .module import Module
+
+Bias = bool | str  # True/"explicit", False/"none", "implicit"
+Vector = Sequence[Value | float]
+
+
+def _bias_mode(bias: Bias) -> str:
+    modes = {True: "explicit", False: "none", "explicit": "explicit", "none": "none",
+             "implicit": "implicit"}
+    try:
+        return modes[bias]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"bias must be True/'explicit', False/'none' or 'implicit', got {bias!r}"
+        ) from None
+
+
+def _label(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+class Neuron(Module):
+    """One unit: out = f(Σᵢ wᵢxᵢ + b).
+
+    ``Neuron(nin, nonlin=True)`` is micrograd's (ReLU, or linear with ``nonlin=False``);
+    ``activation=`` names any activation of :mod:`nn.activations` and wins over ``nonlin``.
+    ``bias``: True (a parameter ``b``, initialised to 0), False (none), or ``"implicit"``
+    (a constant input x₀ = 1 with weight ``w.0``; the inputs' weights are ``w.1`` … ``w.nin``).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        *,
+        activation: str | None = None,
+        bias: Bias = True,
+        init: str | Initializer = "uniform",
+        rng: RNG = None,
+        slope: float = 0.01,
+        nout: int = 1,
+    ) -> None:
+        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 0:
+            raise ValueError(f"Neuron: nin must be a non-negative int, got {nin!r}")
+        self.activation = act.check_activation(
+            activation if activation is not None else ("relu" if nonlin else "identity"),
+            output=False,
+        )
+        self.nonlin = self.activation != "identity"
+        self.slope = float(slope)
+        self.bias = _bias_mode(bias)
+        self.nin = nin
+        f, source = get_initializer(init), make_rng(rng)
+        n_weights = nin + (self.bias == "implicit")
+        self.w = [Value(f(nin, nout, source), role="param") for _ in range(n_weights)]
+        self.b = Value(0.0, role="param") if self.bias == "explicit" else None
+        self._last_a: Value | None = None
+        self._last_out: Value | None = None
+        self.relabel(self._prefix)
+
+    def _own_parameters(self) -> list[tuple[str, Value]]:
+        named = [(f"w.{i}", w) for i, w in enumerate(self.w)]
+        if self.b is not None:
+            named.append(("b", self.b))
+        return named
+
+    def _renamed(self) -> None:
+        self._a_label = _label(self._prefix, "a")
+        self._out_label = _label(self._prefix, "out")
+
+    # ------------------------------------------------------------ forward
+    def preactivation(self, x: Vector) -> Value:
+        """a = Σᵢ wᵢxᵢ + b: products and one n-ary sum node, labelled ``<prefix>.a``."""
+        if len(x) != self.nin:
+            raise ValueError(f"{self!r} expects {self.nin} inputs, got {len(x)}: {list(x)!r}")
+        if self.bias == "implicit":
+            w = self.w
+            terms = [w[0] * Value(1.0, label=_label(self._prefix, "x0"), role="const")]
+            terms += [wi * xi for wi, xi in zip(w[1:], x, strict=False)]
+        else:
+            terms = [wi * xi for wi, xi in zip(self.w, x, strict=False)]
+            if self.b is not None:
+                terms.append(self.b)
+        a = vsum(terms) if terms else Value(0.0, role="const")
+        a.label = self._a_label
+        self._last_a = a
+        return a
+
+    def __call__(self, x: Vector) -> Value:
+        a = self.preactivation(x)
+        name = self.activation
+        if name == "identity":
+            out = a
+        elif name == "leaky_relu":
+            out = a.leaky_relu(self.slope)
+        else:
+            out = act.ELEMENTWISE[name](a)
+        out.label = self._out_label
+        self._last_out = out
+        return out
+
+    # ------------------------------------------------------------ read-back
+    @property
+    def weights(self) -> list[float]:
+        return [w.data for w in self.w]
+
+    def spec(self) -> dict[str, Any]:
+        return {"type": "Neuron", "nin": self.nin, "activation": self.activation,
+                "bias": self.bias, "slope": self.slope}
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> Neuron:
+        return cls(spec["nin"], activation=spec["activation"], bias=spec["bias"],
+                   slope=spec.get("slope", 0.01), init="zeros")
+
+    def __repr__(self) -> str:
+        bias = "" if self.bias == "explicit" else f", bias={self.bias!r}"
+        return f"Neuron({self.nin}, activation={self.activation!r}{bias})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same inputs: x⁽ᵏ⁾ = f(W⁽ᵏ⁾x⁽ᵏ⁻¹⁾ + β⁽ᵏ⁾).
+
+    Keyword arguments go to every :class:`Neuron` (micrograd's ``Layer(nin, nout, **kw)``).
+    ``activation="softmax"`` makes the neurons linear and applies softmax across them.
+    Calling a layer returns a list of Values, or one Value when ``nout == 1`` (as micrograd).
+    """
+
+    def __init__(self, nin: int, nout: int, activation: str | None = None, *,
+                 rng: RNG = None, **kw: Any) -> None:
+        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
+            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        if activation is not None:
+            act.check_activation(activation)
+        self.softmax = activation == "softmax"
+        neuron_act = "identity" if self.softmax else activation
+        source = make_rng(rng)  # one stream for all neurons (an int seed must not repeat)
+        self.neurons = [Neuron(nin, activation=neuron_act, rng=source, nout=nout, **kw)
+                        for _ in range(nout)]
+        self.nin, self.nout = nin, nout
+        self.activation = "softmax" if self.softmax else self.neurons[0].activation
+        self.bias = self.neurons[0].bias
+        self._last_x: list[Any] | None = None
+        self.relabel(self._prefix)
+
+    def children(self) -> list[tuple[str, Module]]:
+        return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
+
+    def __call__(self, x: Vector) -> Value | list[Value]:
+        self._last_x = list(x)
+        if self.softmax:
+            a = [n.preactivation(x) for n in self.neurons]
+            out = act.softmax(a)
+            for n, o in zip(self.neurons, out, strict=False):
+                o.label = n._out_label
+                n._last_out = o
+        else:
+            out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    # ------------------------------------------------------------ read-back (slides' matrices)
+    @property
+    def weights(self) -> list[list[float]]:
+        """W⁽ᵏ⁾, out × in (implicit bias: column 0 is the bias weight w₀)."""
+        return [[w.data for w in n.w] for n in self.neurons]
+
+    @property
+    def biases(self) -> list[float] | None:
+        """β⁽ᵏ⁾ (None without an explicit bias)."""
+        if self.bias != "explicit":
+            return None
+        return [n.b.data for n in self.neurons]  # type: ignore[union-attr]
+
+    @property
+    def weight_grads(self) -> list[list[float]]:
+        """∂l/∂W⁽ᵏ⁾, out × in, from the last ``backward()``."""
+        return [[w.grad for w in n.w] for n in self.neurons]
+
+    @property
+    def bias_grads(self) -> list[float] | None:
+        """∂l/∂β⁽ᵏ⁾ from the last ``backward()``."""
+        if self.bias != "explicit":
+            return None
+        return [n.b.grad for n in self.neurons]  # type: ignore[union-attr]
+
+    @property
+    def inputs(self) -> list[float]:
+        """x⁽ᵏ⁻¹⁾ of the last forward pass."""
+        self._need_forward()
+        return [float(v) for v in self._last_x]  # type: ignore[union-attr]
+
+    @property
+    def pre_activations(self) -> list[float]:
+        """a⁽ᵏ⁾ = W⁽ᵏ⁾x⁽ᵏ⁻¹⁾ + β⁽ᵏ⁾ of the last forward pass."""
+        self._need_forward()
+        return [n._last_a.data for n in self.neurons]  # type: ignore[union-attr]
+
+    @property
+    def activations(self) -> list[float]:
+        """x⁽ᵏ⁾ = f(a⁽ᵏ⁾) of the last forward pass."""
+        self._need_forward()
+        return [n._last_out.data for n in self.neurons]  # type: ignore[union-attr]
+
+    @property
+    def deltas(self) -> list[float]:
+        """δ⁽ᵏ⁾ = ∂l/∂a⁽ᵏ⁾ (the gradient at the pre-activations), after ``backward()``."""
+        self._need_forward()
+        return [n._last_a.grad for n in self.neurons]  # type: ignore[union-attr]
+
+    def _need_forward(self) -> None:
+        if self._last_x is None:
+            raise RuntimeError(f"{self!r} has not run a forward pass yet")
+
+    def spec(self) -> dict[str, Any]:
+        n = self.neurons[0]
+        return {"type": "Layer", "nin": self.nin, "nout": self.nout,
+                "activation": self.activation, "bias": self.bias, "slope": n.slope}
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> Layer:
+        return cls(spec["nin"], spec["nout"], activation=spec["activation"],
+                   bias=spec["bias"], slope=spec.get("slope", 0.01), init="zeros")
+
+    def __repr__(self) -> str:
+        bias = "" if self.bias == "explicit" else f", bias={self.bias!r}"
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r}{bias})"
+
+
+class MLP(Module):
+    """Layers in a chain: f = f_K ∘ … ∘ f_1.
+
+    ``MLP(nin, nouts)`` is micrograd's: ReLU hidden layers and a linear output layer.
+    ``activation`` sets the hidden layers, ``output_activation`` the last one (default
+    identity); ``activations=[...]`` sets every layer at once. Other keywords (``bias``,
+    ``init``, ``rng``, ``slope``) go to every layer.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str | None = None,
+        *,
+        activations: Sequence[str] | None = None,
+        rng: RNG = None,
+        **kw: Any,
+    ) -> None:
+        nouts = list(nouts)
+        if not nouts:
+            raise ValueError("MLP: nouts must list at least one layer size")
+        if activations is None:
+            activations = [activation] * (len(nouts) - 1) + [output_activation or "identity"]
+        activations = list(activations)
+        if len(activations) != len(nouts):
+            raise ValueError(f"MLP: {len(nouts)} layers but {len(activations)} activations")
+        for i, name in enumerate(activations):
+            act.check_activation(name, output=i == len(nouts) - 1)
+        source = make_rng(rng)
+        sizes = [nin, *nouts]
+        self.layers = [Layer(sizes[i], sizes[i + 1], activation=activations[i], rng=source, **kw)
+                       for i in range(len(nouts))]
+        self.nin, self.nouts = nin, nouts
+        self.relabel(self._prefix)
+
+    def children(self) -> list[tuple[str, Module]]:
+        return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
+
+    @property
+    def activations(self) -> list[str]:
+        return [layer.activation for layer in self.layers]
+
+    def __call__(self, x: Vector) -> Value | list[Value]:
+        for layer in self.layers:
+            x = layer(x)  # type: ignore[assignment]
+            if isinstance(x, Value):
+                x = [x]
+        return x[0] if len(x) == 1 else x  # type: ignore[return-value]
+
+    @classmethod
+    def from_matrices(cls, weights: Sequence[Sequence[Sequence[float]]],
+                      biases: Sequence[Sequence[float] | None] | None = None,
+                      activations: str | Sequence[str] = "sigmoid", **kw: Any) -> MLP:
+        """An MLP with the given numbers; see :func:`nn.build.mlp_from_matrices`."""
+        from .build import mlp_from_matrices
+
+        return mlp_from_matrices(weights, biases, activations, **kw)
+
+    def spec(self) -> dict[str, Any]:
+        return {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts),
+                "activations": self.activations, "bias": self.layers[0].bias,
+                "slope": self.layers[0].neurons[0].slope}
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> MLP:
+        return cls(spec["nin"], spec["nouts"], activations=spec["activations"],
+                   bias=spec["bias"], slope=spec.get("slope", 0.01), init="zeros")
+
+    def __repr__(self) -> str:
+        sizes = [self.nin, *self.nouts]
+        acts = ", ".join(self.activations)
+        bias = "" if self.layers[0].bias == "explicit" else f", bias={self.layers[0].bias!r}"
+        return f"MLP({' → '.join(map(str, sizes))}; {acts}{bias})"
