@@ -87,6 +87,8 @@ class Model:
 
     def derivative(self, num: Q, den: Q, target: Target | str, line: int) -> Q:
         """∂num/∂den: the gradient (num a scalar) or the Jacobian (rows: num's entries)."""
+        if num.size == 1:
+            num = Q((), num.items)
         if num.shape and len(den.shape) == 2:
             raise VerifyError(f"{target}: the derivative of {shape_str(num.shape)} with respect "
                               f"to {shape_str(den.shape)} has three indices; claim one entry "

@@ -81,7 +81,7 @@ class ExampleReport:
         lines = [f"== {self.name} =="]
         lines += [f"   {n}" for n in self.notes]
         if self.path:
-            lines.append(f"   ({self.path})")
+            lines.append(f"   ({_relative(self.path)})")
         if self.claims:
             head = ("quantity", "claimed", "computed", "status", "diagnosis")
             rows = [(c.name, c.claimed_text, c.computed_text, c.status, c.diagnosis or "")
@@ -178,6 +178,15 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
             parts.append(last[k] if k < len(last) else "")
             out.append(("  " + "  ".join(parts)).rstrip())
     return out
+
+
+def _relative(path: str) -> str:
+    from pathlib import Path
+
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def _md(text: str) -> str:
