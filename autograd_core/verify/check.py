@@ -85,7 +85,7 @@ def _claim(model: Model, st: Stmt, true: Q) -> ClaimResult:
             raise VerifyError(f"claim {name}: {_written(lit)} is {shape_str(lit.shape)} but "
                               f"{name} is {shape_str(true.shape)}", st.line)
     values = true.values()
-    statuses = [status(t, v) for t, v in zip(lit.texts, values)]
+    statuses = [status(t, v) for t, v in zip(lit.texts, values, strict=False)]
     verdict = combine(statuses)
     diagnosis = None
     if verdict == WRONG:

@@ -68,7 +68,7 @@ def fmt_values(vals: list[float], shape: tuple[int, ...]) -> str:
 
 
 def explains(texts: tuple[str, ...], alt: list[float]) -> bool:
-    return all(math.isfinite(a) and matches(t, a) for t, a in zip(texts, alt))
+    return all(math.isfinite(a) and matches(t, a) for t, a in zip(texts, alt, strict=False))
 
 
 # ------------------------------------------------------------------ the slips
@@ -228,7 +228,7 @@ def _loss_terms(model: Model, target: Target, true: list[float]) -> list[Candida
         for k, what in factors:
             out.append(Candidate(f"the part of ∂{term}/∂{target.den} {what} (the rest of "
                                  f"∂{model.loss}/∂{target.den} is right)",
-                                 [t + (k - 1.0) * x for t, x in zip(true, d)]))
+                                 [t + (k - 1.0) * x for t, x in zip(true, d, strict=False)]))
     return out
 
 
@@ -248,8 +248,8 @@ def _activation_point(model: Model, target: Target) -> list[Candidate]:
     for variant, text in (
         ("post", f"the activation's derivative taken at its output instead of its input "
                  f"({names}′ of the post-activation)"),
-        ("pre", f"the activation's derivative written with the pre-activation in the "
-                f"output formula (a(1 − a) instead of σ(a)(1 − σ(a)))"),
+        ("pre", "the activation's derivative written with the pre-activation in the "
+                "output formula (a(1 − a) instead of σ(a)(1 − σ(a)))"),
     ):
         vals = []
         for zi in z.items:
@@ -279,7 +279,7 @@ def wrong_point_grads(z: Value, wrt: list[Value], variant: str) -> list[float]:
             contributions = (g * (1.0 - t * t),)
         else:
             contributions = op.bprop(tuple(i.data for i in node.inputs), out, g)
-        for parent, c in zip(node.inputs, contributions):
+        for parent, c in zip(node.inputs, contributions, strict=False):
             grads[parent] = grads.get(parent, 0.0) + c
     return [float(grads.get(w, 0.0)) for w in wrt]
 
@@ -312,7 +312,7 @@ def diagnose(model: Model, target: Target, claim: Literal, true: list[float],
              shape: tuple[int, ...]) -> str:
     """Name the slip(s) that explain a wrong claim, or say that no single slip does."""
     texts = claim.texts
-    wrong = [k for k, (t, v) in enumerate(zip(texts, true)) if not matches(t, v)]
+    wrong = [k for k, (t, v) in enumerate(zip(texts, true, strict=False)) if not matches(t, v)]
     if not wrong:  # pragma: no cover - only called for wrong claims
         return ""
     if any(not math.isfinite(v) for v in true):

@@ -15,8 +15,19 @@ from ..value import Value
 from . import tensor as T
 from .errors import VerifyError
 from .parser import (
-    Binary, Call, ExampleSpec, Index, ListExpr, Literal, Name, Num, Ref, Stmt, Target,
-    Transpose, Unary,
+    Binary,
+    Call,
+    ExampleSpec,
+    Index,
+    ListExpr,
+    Literal,
+    Name,
+    Num,
+    Ref,
+    Stmt,
+    Target,
+    Transpose,
+    Unary,
 )
 from .tensor import Q, ShapeError, shape_str
 
@@ -292,7 +303,7 @@ def _perceptron(m: Model, st: Stmt) -> None:
         u = T.apply(m.values[f"sum.{t}"], Value.step)
         _define(m, f"u.{t}", u, "perceptron", st.line)
         err = c * (y - u.items[0])
-        w = Q(w.shape, [wi + err * xi for wi, xi in zip(w.items, x.items)])
+        w = Q(w.shape, [wi + err * xi for wi, xi in zip(w.items, x.items, strict=False)])
         _define(m, f"{st.name}.{t}", w, "perceptron", st.line)
         w = m.values[f"{st.name}.{t}"]
 

@@ -174,7 +174,8 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
         last = textwrap.wrap(row[4][0], room) or [""]
         height = max(len(last), *(len(c) for c in row[:4]))
         for k in range(height):
-            parts = [(c[k] if k < len(c) else "").ljust(w) for c, w in zip(row[:4], widths)]
+            parts = [(c[k] if k < len(c) else "").ljust(w)
+                     for c, w in zip(row[:4], widths, strict=True)]
             parts.append(last[k] if k < len(last) else "")
             out.append(("  " + "  ".join(parts)).rstrip())
     return out

@@ -88,7 +88,7 @@ def broadcast(a: Q, b: Q, op: str) -> tuple[tuple[int, ...], list[Item], list[It
     n = max(len(sa), len(sb))
     pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
     out = []
-    for x, y in zip(pa, pb):
+    for x, y in zip(pa, pb, strict=False):
         if x != y and 1 not in (x, y):
             raise ShapeError(f"{op}: cannot combine {shape_str(sa)} with {shape_str(sb)}")
         out.append(max(x, y))
@@ -106,7 +106,7 @@ def broadcast(a: Q, b: Q, op: str) -> tuple[tuple[int, ...], list[Item], list[It
                 rem //= dim
             idx.reverse()
             flat = 0
-            for i, dim in zip(idx, padded):
+            for i, dim in zip(idx, padded, strict=False):
                 flat = flat * dim + (i if dim > 1 else 0)
             res.append(q.items[flat])
         return res
@@ -132,7 +132,7 @@ BINARY: dict[str, Callable[[Item, Item], Item]] = {
 def elementwise(op: str, a: Q, b: Q) -> Q:
     shape, xs, ys = broadcast(a, b, op)
     f = BINARY[op]
-    return Q(shape, [f(x, y) for x, y in zip(xs, ys)])
+    return Q(shape, [f(x, y) for x, y in zip(xs, ys, strict=False)])
 
 
 def apply(a: Q, fn: Callable[[Value], Value]) -> Q:
@@ -214,7 +214,7 @@ def index(a: Q, idx: tuple[int, ...]) -> Q:
     """1-based: v[i] is an entry, M[i] a row, M[i, j] an entry."""
     if not a.shape:
         raise ShapeError("a scalar has no entries to index")
-    for i, dim in zip(idx, a.shape):
+    for i, dim in zip(idx, a.shape, strict=False):
         if not 1 <= i <= dim:
             raise ShapeError(f"index {i} is out of range 1..{dim} ({shape_str(a.shape)})")
     if len(idx) > len(a.shape):
