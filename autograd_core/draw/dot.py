@@ -182,6 +182,8 @@ class _Builder:
         table: GradTable | None,
         link_grads: bool = False,
         show_steps: bool = False,
+        grad_placeholder: str | None = None,
+        svg_ids: bool = False,
     ) -> None:
         self.order = order
         self.index = {v: i for i, v in enumerate(order)}
@@ -193,6 +195,8 @@ class _Builder:
         self.table = table
         self.link_grads = link_grads
         self.table_steps = show_steps and table is not None
+        self.grad_placeholder = grad_placeholder  # "grad ?" lines, filled in by the stepper
+        self.svg_ids = svg_ids  # id=<DOT name> on nodes, so the SVG can be scripted
         self.backward = bool(grad_of) or bool(float_grads)
         root = table.root if table is not None else None
         self.zname = (root.label if root is not None and root.label else "z")
@@ -229,7 +233,9 @@ class _Builder:
         out = [v.label] if v.label is not None else []
         bare_const = v.label is None and v._op.bprop is None and v.role == "const"
         out.append(f(v.data, p) if bare_const and not self.show_grad else f"data {f(v.data, p)}")
-        if self.show_grad:
+        if self.grad_placeholder is not None:
+            out.append(f"grad {self.grad_placeholder}")
+        elif self.show_grad:
             out.append(f"grad {f(v.grad, p)}")
         if self.table_steps and not self.backward and self.table is not None and v in self.table:
             out.append(f"step {self.table.step(v)}")
@@ -394,6 +400,8 @@ class _Builder:
             if v._op.at_kink:
                 attrs.update(style.KINK_STYLE)
                 used_kinds.add("kink")
+            if self.svg_ids:
+                attrs["id"] = r
             bucket.append((r, attrs))
             g.ids[v] = r
             if v._op.bprop is not None:
@@ -402,6 +410,8 @@ class _Builder:
                 oattrs = {"label": v._op.symbol, **style.NODE_STYLES[ok]}
                 if v._op.at_kink:
                     oattrs.update(style.KINK_STYLE)
+                if self.svg_ids:
+                    oattrs["id"] = r + "_op"
                 bucket.append((r + "_op", oattrs))
         for gname, members in group_members.items():
             used_kinds.add("group")

@@ -1,2 +1,232 @@
-def stepper_html(*a, **k): ...
-def write_stepper(*a, **k): ...
+"""A self-contained HTML page that steps through back-propagation, one grad_table entry at a time.
+
+The page holds the forward graph as inline SVG and a little script (no network, one file).
+Step k reveals ∂z/∂v for the k-th node build_grad completed (z first), highlights that node
+(yellow), its consumers C (blue) and the edges along which their contributions
+∂z/∂C · ∂C/∂v arrive, and writes the sum out:
+
+    ∂z/∂v = Σ_C ∂z/∂C · ∂C/∂v
+
+Controls: next / previous buttons, a slider, the arrow keys; ``#step=k`` in the URL opens
+the page at step k (0: nothing known yet).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ..backprop import build_grad, topological_order
+from ..value import Value
+from . import style
+from .dot import _Builder, _check_max_nodes
+from .render import to_svg
+
+STEPPER_MAX_NODES = 300
+
+
+def stepper_steps(root: Value, precision: int = 4) -> tuple[list[dict[str, Any]], Any]:
+    """The steps of build_grad(root) as plain data, and the table they come from."""
+    table = build_grad(root, keep_terms=True)
+    zname = table.name(root)
+    steps = []
+    for k, (node, g) in enumerate(table.items()):
+        terms = table.terms(node)
+        steps.append({
+            "step": k,
+            "name": table.name(node),
+            "symbol": f"∂{zname}/∂{table.name(node)}",
+            "data": style.fmt(node.data, precision),
+            "grad": style.fmt(g, precision),
+            "terms": [
+                {"consumer": table.name(c), "value": style.fmt(t, precision)} for c, t in terms
+            ],
+            "chain": (f"∂{zname}/∂{zname} = {style.fmt(g, precision)} (the seed)" if k == 0
+                      else table.chain_rule(node, digits=precision)),
+        })
+    return steps, table
+
+
+def stepper_html(
+    root: Value,
+    *,
+    precision: int = 4,
+    title: str | None = None,
+    max_nodes: int | None = STEPPER_MAX_NODES,
+    renderer: str = "auto",
+) -> str:
+    """The stepper page for ``root`` as HTML text (one file, nothing loaded from the network).
+
+    Runs ``build_grad(root, keep_terms=True)``; no ``.grad`` is touched.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"stepper_html: expected a Value, got {type(root).__name__}: {root!r}")
+    steps, table = stepper_steps(root, precision)
+    order = topological_order(root)
+    builder = _Builder(order, set(order), {}, [], precision, False, table,
+                       grad_placeholder="?", svg_ids=True)
+    drawing = builder.emit(sinks=[root], legend=False, clusters=True, collapse=None,
+                           max_nodes=_check_max_nodes(max_nodes), rankdir="LR", title=None,
+                           name="stepper")
+    ids = drawing.ids
+    for (node, _g), s in zip(table.items(), steps, strict=True):
+        s["id"] = ids.get(node)
+        s["consumers"] = [ids.get(c) for c, _t in table.terms(node)]
+    svg = _strip_prolog(to_svg(drawing, renderer))
+    heading = title or f"Back-propagation through {table.name(root)}: the grad_table, step by step"
+    note = f'<p class="note">{html.escape(drawing.note)}</p>' if drawing.note else ""
+    data = json.dumps(steps, ensure_ascii=False).replace("</", "<\\/")
+    zname = html.escape(f"∂{table.name(root)}/∂node")
+    return _PAGE.format(title=html.escape(heading), svg=svg, data=data, n=len(steps), note=note,
+                        zname_header=zname)
+
+
+def write_stepper(root: Value, path: str | os.PathLike[str], **opts: Any) -> Path:
+    """Write :func:`stepper_html` to ``path`` (UTF-8) and return the path."""
+    path = Path(path)
+    path.write_text(stepper_html(root, **opts), encoding="utf-8")
+    return path
+
+
+def _strip_prolog(svg: str) -> str:
+    """SVG as an element to inline in HTML: no XML declaration, doctype or comments."""
+    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+    return svg.strip()
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #111827; }}
+#controls {{ display: flex; gap: 0.6em; align-items: center; margin: 0.5em 0; }}
+#controls button {{ font-size: 1em; padding: 0.3em 0.9em; }}
+#slider {{ width: 20em; }}
+#panel {{ background: #f9fafb; border: 1px solid #d1d5db; border-radius: 6px;
+          padding: 0.6em 0.9em; margin: 0.5em 0; min-height: 3.2em; }}
+#chain {{ font-family: monospace; white-space: pre-wrap; }}
+#graph svg {{ max-width: 100%; height: auto; }}
+.note {{ color: #6d28d9; }}
+g.node.known polygon, g.node.known ellipse {{ stroke-width: 2; }}
+g.node.current polygon, g.node.current ellipse {{ fill: #fde047 !important;
+  stroke: #a16207 !important; stroke-width: 3; }}
+g.node.consumer polygon, g.node.consumer ellipse {{ fill: #bfdbfe !important;
+  stroke: #1d4ed8 !important; stroke-width: 2.5; }}
+g.edge.contrib path {{ stroke: #1d4ed8 !important; stroke-width: 3; }}
+g.edge.contrib polygon {{ fill: #1d4ed8 !important; stroke: #1d4ed8 !important; }}
+text.grad-known {{ font-weight: bold; fill: #b45309; }}
+table.gt {{ border-collapse: collapse; margin-top: 0.5em; }}
+table.gt td, table.gt th {{ border: 1px solid #d1d5db; padding: 0.15em 0.6em; }}
+table.gt tr.current {{ background: #fef9c3; }}
+</style>
+</head>
+<body>
+<h2>{title}</h2>
+{note}
+<div id="controls">
+  <button id="prev" type="button">&#9664; previous</button>
+  <button id="next" type="button">next &#9654;</button>
+  <input id="slider" type="range" min="0" max="{n}" value="0" aria-label="step">
+  <span id="position">0 / {n}</span>
+</div>
+<div id="panel">
+  <div>step <b id="current-step">–</b>: <b id="current-name">press next to start</b>
+  = <b id="current-grad">?</b></div>
+  <div id="chain"></div>
+</div>
+<div id="graph">{svg}</div>
+<table class="gt"><thead><tr><th>step</th><th>node</th><th>{zname_header}</th></tr></thead>
+<tbody id="table"></tbody></table>
+<script>
+"use strict";
+const STEPS = {data};
+const N = STEPS.length;
+let position = 0;
+const byId = (id) => (id ? document.getElementById(id) : null);
+const gradTexts = new Map();
+for (const s of STEPS) {{
+  const g = byId(s.id);
+  if (!g) continue;
+  for (const t of g.querySelectorAll("text")) {{
+    if (t.textContent.startsWith("grad ")) {{ gradTexts.set(s.id, t); break; }}
+  }}
+}}
+function edgesInto(source, target) {{
+  const out = [];
+  for (const e of document.querySelectorAll("g.edge")) {{
+    const title = e.querySelector("title");
+    if (title && title.textContent === source + "->" + target) out.push(e);
+  }}
+  return out;
+}}
+function clearMarks() {{
+  for (const el of document.querySelectorAll(".current, .consumer, .contrib, .known")) {{
+    el.classList.remove("current", "consumer", "contrib", "known");
+  }}
+}}
+function show(p) {{
+  position = Math.max(0, Math.min(N, p));
+  clearMarks();
+  for (const [id, t] of gradTexts) {{ t.textContent = "grad ?"; t.classList.remove("grad-known"); }}
+  const rows = [];
+  for (let i = 0; i < position; i++) {{
+    const s = STEPS[i];
+    const t = gradTexts.get(s.id);
+    if (t) {{ t.textContent = "grad " + s.grad; t.classList.add("grad-known"); }}
+    const g = byId(s.id);
+    if (g) g.classList.add("known");
+    rows.push("<tr" + (i === position - 1 ? " class=\\"current\\"" : "") + "><td>" + s.step +
+              "</td><td>" + escapeHtml(s.name) + "</td><td>" + s.grad + "</td></tr>");
+  }}
+  document.getElementById("table").innerHTML = rows.join("");
+  const stepEl = document.getElementById("current-step");
+  const nameEl = document.getElementById("current-name");
+  const gradEl = document.getElementById("current-grad");
+  const chainEl = document.getElementById("chain");
+  if (position === 0) {{
+    stepEl.textContent = "–"; nameEl.textContent = "press next to start";
+    gradEl.textContent = "?"; chainEl.textContent = "";
+  }} else {{
+    const s = STEPS[position - 1];
+    stepEl.textContent = String(s.step);
+    nameEl.textContent = s.symbol;
+    gradEl.textContent = s.grad;
+    chainEl.textContent = s.chain;
+    const g = byId(s.id);
+    if (g) {{ g.classList.remove("known"); g.classList.add("current"); }}
+    for (const c of s.consumers) {{
+      for (const el of [byId(c), byId(c ? c + "_op" : null)]) if (el) el.classList.add("consumer");
+      if (s.id && c) for (const e of edgesInto(s.id, c + "_op")) e.classList.add("contrib");
+    }}
+  }}
+  document.getElementById("slider").value = String(position);
+  document.getElementById("position").textContent = position + " / " + N;
+  document.getElementById("prev").disabled = position === 0;
+  document.getElementById("next").disabled = position === N;
+  document.body.dataset.position = String(position);
+}}
+function escapeHtml(s) {{
+  const map = {{"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}};
+  return s.replace(/[&<>"]/g, (c) => map[c]);
+}}
+document.getElementById("next").addEventListener("click", () => show(position + 1));
+document.getElementById("prev").addEventListener("click", () => show(position - 1));
+document.getElementById("slider").addEventListener("input", (e) => show(Number(e.target.value)));
+document.addEventListener("keydown", (e) => {{
+  if (e.key === "ArrowRight") show(position + 1);
+  if (e.key === "ArrowLeft") show(position - 1);
+}});
+const m = /step=(\\d+)/.exec(location.hash);
+show(m ? Number(m[1]) : 0);
+</script>
+</body>
+</html>
+"""

@@ -1,0 +1,167 @@
+"""``backprop draw``: draw the forward or backward graph of an expression or a worked example.
+
+    backprop draw "sigmoid(w*x + b)" --let x=0.5 --param w=-2.5 b=1 -o neuron.svg
+    backprop draw "y = (w*x + b).sigmoid()" --let w=-2.5 x=0.5 b=1 --backward -o back.svg
+    backprop draw examples/01_vo_mlp.worked --collapse neurons -o mlp.svg
+    backprop draw "tanh(x*x)" --let x=0.5 -o steps.html        # the stepper page
+
+The output format comes from ``-o``'s suffix: .svg, .png/.pdf (system Graphviz only), .dot/.gv
+(the DOT text, no renderer needed), .html (the page that steps through back-propagation).
+Without ``-o`` the DOT text is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .value import Value
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "draw",
+        help="draw the forward or backward graph of an expression or a worked example",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+    )
+    p.add_argument("source", help="an expression such as 'sigmoid(w*x + b)', or a path to a "
+                                  "worked-example file (the format of backprop verify)")
+    p.add_argument("--let", dest="inputs", nargs="+", action="extend", default=[],
+                   metavar="NAME=VALUE", help="values of the expression's inputs")
+    p.add_argument("--param", dest="params", nargs="+", action="extend", default=[],
+                   metavar="NAME=VALUE", help="values of the expression's parameters "
+                                              "(drawn as parameters)")
+    p.add_argument("-o", "--output", type=Path, default=None,
+                   help="file to write (.svg .png .pdf .dot .html); default: print the DOT")
+    p.add_argument("--backward", action="store_true",
+                   help="draw the symbol-to-symbol backward graph (create_graph=True)")
+    p.add_argument("--steps", action="store_true",
+                   help="number each node by the step its gradient became known")
+    p.add_argument("--no-grad", action="store_true",
+                   help="forward graph without running backward (no gradients shown)")
+    p.add_argument("--precision", type=int, default=4, help="significant digits (default 4)")
+    p.add_argument("--collapse", default=None,
+                   help="'neurons', 'layers' or a comma-separated list of groups to collapse")
+    p.add_argument("--max-nodes", type=int, default=None,
+                   help="summarise above this many nodes (default 400; 0: never)")
+    p.add_argument("--example", default=None,
+                   help="which example of a file with several (its name, or 1, 2, …)")
+    p.add_argument("--of", dest="of", default=None,
+                   help="for a worked example: the quantity to draw (default: its loss)")
+    p.add_argument("--renderer", choices=("auto", "system", "wasm"), default="auto",
+                   help="system Graphviz `dot`, the in-process wasm one, or auto (default)")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .draw import (
+        DEFAULT_MAX_NODES,
+        RendererMissing,
+        RenderFailed,
+        draw_backward,
+        draw_forward,
+        render,
+        write_stepper,
+    )
+    from .draw.expr import ExpressionError, parse_assignments, parse_expression
+
+    try:
+        root = _root(args, parse_expression, parse_assignments)
+    except (ExpressionError, LookupError, ValueError, OSError) as e:
+        print(f"backprop draw: {e}", file=sys.stderr)
+        return 2
+    max_nodes = DEFAULT_MAX_NODES if args.max_nodes is None else (args.max_nodes or None)
+    collapse = args.collapse
+    if collapse and collapse not in ("neurons", "layers"):
+        collapse = [c.strip() for c in collapse.split(",") if c.strip()]
+    out = args.output
+    try:
+        if out is not None and out.suffix.lower() in (".html", ".htm"):
+            write_stepper(root, out, precision=args.precision, renderer=args.renderer)
+            print(f"wrote {out}")
+            return 0
+        if args.backward:
+            graph = draw_backward(root, precision=args.precision, collapse=collapse,
+                                  max_nodes=max_nodes)
+        else:
+            if not args.no_grad:
+                root.backward()
+            graph = draw_forward(root, precision=args.precision, show_steps=args.steps,
+                                 collapse=collapse, max_nodes=max_nodes)
+        if graph.note:
+            print(f"note: {graph.note}", file=sys.stderr)
+        if out is None:
+            sys.stdout.write(graph.source)
+            return 0
+        render(graph, out, renderer=args.renderer)
+    except (RendererMissing, RenderFailed, ValueError) as e:
+        print(f"backprop draw: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+def _root(args: argparse.Namespace, parse_expression: Any, parse_assignments: Any) -> Value:
+    path = Path(args.source)
+    looks_like_file = path.suffix in (".worked", ".txt") or (
+        path.is_file() and not any(c in args.source for c in "()*+")
+    )
+    if looks_like_file:
+        return worked_example_root(path, example=args.example, of=args.of)
+    if args.example or args.of:
+        raise ValueError("--example and --of apply to a worked-example file, not an expression")
+    return parse_expression(args.source, parse_assignments(args.inputs),
+                            parse_assignments(args.params))
+
+
+def worked_example_root(path: Path, *, example: str | None = None, of: str | None = None) -> Value:
+    """The Value to draw from a worked-example file: its loss (or ``of``), built by
+    :mod:`autograd_core.verify` (the hook: any module providing ``parse`` and ``build``)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no such worked-example file: {path}")
+    try:
+        from .verify.model import build
+        from .verify.parser import parse
+    except ImportError as e:
+        raise ValueError(
+            f"{path}: drawing a worked example needs autograd_core.verify ({e})"
+        ) from None
+    specs = parse(path.read_text(encoding="utf-8"), default_name=path.stem)
+    if not specs:
+        raise ValueError(f"{path}: no example in the file")
+    spec = _pick(specs, example, path)
+    model = build(spec)
+    name = of or model.loss or model.last
+    if name is None:
+        raise ValueError(f"{path}: the example defines no loss; pick a quantity with --of NAME")
+    if name not in model.values:
+        known = ", ".join(model.values)
+        raise ValueError(f"{path}: no quantity {name!r} (it has: {known})")
+    items = list(model.values[name].items)
+    if len(items) != 1:
+        raise ValueError(f"{path}: {name!r} has {len(items)} entries; draw a scalar "
+                         f"(--of with a scalar quantity, e.g. the loss)")
+    v = items[0]
+    if not isinstance(v, Value):
+        v = Value(float(v), label=name, role="const")
+    return v
+
+
+def _pick(specs: list[Any], example: str | None, path: Path) -> Any:
+    if example is None:
+        if len(specs) > 1:
+            names = "; ".join(f"{i}: {getattr(s, 'name', '?')}" for i, s in enumerate(specs, 1))
+            print(f"note: {path} has {len(specs)} examples, drawing the first ({names}); "
+                  "choose with --example", file=sys.stderr)
+        return specs[0]
+    if example.isdigit() and 1 <= int(example) <= len(specs):
+        return specs[int(example) - 1]
+    for s in specs:
+        if getattr(s, "name", None) == example:
+            return s
+    names = [getattr(s, "name", "?") for s in specs]
+    raise ValueError(f"{path}: no example {example!r} (it has {names}, or a number 1–{len(specs)})")
