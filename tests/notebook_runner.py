@@ -11,6 +11,8 @@ Used by ``tests/test_notebooks.py`` (execute every notebook, check what is commi
 * Sealed: IPython, Jupyter, matplotlib and XDG directories point into a temporary directory
   (nothing is written under $HOME), and an IPython start-up file refuses every network
   connection that is not to the local machine, so a notebook that needs the network fails.
+  The system Graphviz programs are hidden from PATH: drawings render the way they do after a
+  plain ``pip install`` (in-process WebAssembly Graphviz), identically on every machine.
 """
 
 from __future__ import annotations
@@ -165,11 +167,36 @@ def _sealed_variables(base: Path) -> dict[str, str]:
     startup = base / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True, exist_ok=True)
     (startup / "00-offline.py").write_text(_OFFLINE_STARTUP, encoding="utf-8")
+    env["PATH"] = _path_without_graphviz(base / "bin")
     env["PYTHONHASHSEED"] = "0"  # the same outputs every run
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # quiets debugpy's frozen-modules note
     env["TQDM_DISABLE"] = "1"  # no progress bars in committed outputs
     return env
+
+
+GRAPHVIZ_PROGRAMS = frozenset({"dot", "neato", "fdp", "sfdp", "circo", "twopi", "osage"})
+
+
+def _path_without_graphviz(shadow_root: Path) -> str:
+    """PATH with the system Graphviz programs hidden, so notebooks draw the way a fresh
+    ``pip install`` does (the in-process WebAssembly renderer) and their pictures are the
+    same on every machine. A PATH directory holding ``dot`` is replaced by a shadow
+    directory of links to everything else in it."""
+    entries = []
+    for i, d in enumerate(os.environ.get("PATH", os.defpath).split(os.pathsep)):
+        if not d or not os.path.isfile(os.path.join(d, "dot")):
+            entries.append(d)
+            continue
+        shadow = shadow_root / str(i)
+        shadow.mkdir(parents=True, exist_ok=True)
+        for name in os.listdir(d):
+            link = shadow / name
+            if name not in GRAPHVIZ_PROGRAMS and not link.exists():
+                with contextlib.suppress(OSError):
+                    link.symlink_to(os.path.join(d, name))
+        entries.append(str(shadow))
+    return os.pathsep.join(entries)
 
 
 @contextlib.contextmanager

@@ -53,6 +53,9 @@ def _tiny(*sources: str) -> nbformat.NotebookNode:
 def test_kernel_runs_in_this_environment_and_offline(sealed: Path) -> None:
     nb = execute(_tiny(
         "import sys, os; print(sys.prefix); print(os.environ['IPYTHONDIR'])",
+        "import shutil\n"
+        "from autograd_core.draw import available_renderers\n"
+        "print(shutil.which('dot'), available_renderers())",
         "import socket\n"
         "try:\n"
         "    socket.create_connection(('192.0.2.1', 80), timeout=1)\n"
@@ -62,7 +65,9 @@ def test_kernel_runs_in_this_environment_and_offline(sealed: Path) -> None:
     prefix, ipython_dir = nb.cells[0].outputs[0]["text"].split()
     assert prefix == sys.prefix  # the kernel is this environment's python (the .venv)
     assert Path(ipython_dir) == sealed / "ipython"  # nothing goes to $HOME
-    assert "notebooks run offline" in nb.cells[1].outputs[0]["text"]
+    # no system Graphviz: pictures come from the in-process renderer, as after `pip install`
+    assert nb.cells[1].outputs[0]["text"].split() == ["None", "['wasm']"]
+    assert "notebooks run offline" in nb.cells[2].outputs[0]["text"]
     assert nb.metadata.kernelspec.name == KERNEL_NAME
 
 

@@ -190,3 +190,29 @@ sig = sigmoid(0.8)
 print(f"σ'(0.8) = {ds.data:.6f}   σ''(0.8) = {d2s:.6f}")
 assert math.isclose(ds.data, sig * (1 - sig), rel_tol=1e-12)
 assert math.isclose(d2s, sig * (1 - sig) * (1 - 2 * sig), rel_tol=1e-12)
+
+# %% [markdown]
+# ## A picture of the graph
+#
+# `autograd_core.draw.draw_forward` draws the graph: one box per value (label, data and,
+# after a backward pass, grad), one circle per operation, data flowing left to right.
+# Inputs, parameters, constants and computed values have different styles (see the legend).
+# The drawing shows itself inline in a notebook; no system Graphviz is needed.
+
+# %%
+from autograd_core.draw import draw_forward, draw_steps
+
+h.zero_grad()
+h.backward()
+picture = draw_forward(h)
+svg = picture.to_svg()
+assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+assert all(f">{name}" in svg for name in ("w1", "x2", "b", "h"))
+picture
+
+# %% [markdown]
+# `draw_steps` numbers every node by the step at which its gradient became known, the order
+# of the `grad_table` above:
+
+# %%
+draw_steps(h)

@@ -241,6 +241,22 @@ assert math.isclose(d2z, second, rel_tol=1e-12)
 assert abs(d2z - fd) < 1e-8
 
 # %% [markdown]
+# The picture of what `create_graph=True` built: the forward chain (boxes) and the gradient
+# nodes it inserted (orange), each labelled with the derivative it holds and the step at
+# which build_grad knew it. Dashed edges show which forward values each gradient operation
+# reads: $\partial z/\partial x = \partial z/\partial y \cdot \cos x$ needs $x$, and so on.
+# That reuse of stored forward values is the whole economy of back-propagation.
+
+# %%
+from autograd_core.draw import draw_backward
+
+w.label, x.label, y.label, z.label = "w", "x", "y", "z"
+picture = draw_backward(z, wrt=[w])
+svg = picture.to_svg()
+assert "∂z/∂w" in svg and "∂z/∂x" in svg
+picture
+
+# %% [markdown]
 # The derivative graph is an ordinary graph: a third derivative is one more call.
 
 # %%

@@ -240,6 +240,33 @@ for key, value in local.items():
 print("every wrong line is explained: 2 sign flips, 4 missing upstream factors")
 
 # %% [markdown]
+# ## The verification report
+#
+# The library ships this example as a *worked-example file*, the slide's numbers copied
+# exactly as printed, and `backprop verify` (or `autograd_core.verify` from Python) produces
+# the comparison above by itself, with a diagnosis for each wrong number. Its verdicts must
+# agree with the analysis we just did by hand:
+
+# %%
+from autograd_core.verify import bundled_examples, check_text
+
+worked = next(p for p in bundled_examples() if "vo" in p.stem)
+report = check_text(worked.read_text(encoding="utf-8"), name=worked.stem)
+sigmoid_example, relu_example = report.examples
+print(sigmoid_example.to_text())
+
+# %%
+by_name = {c.name: c for c in sigmoid_example.claims}
+for key, ok in verdicts.items():
+    assert (by_name[key].status == "ok") == ok, key
+for key in ("dx2/dx1", "dx1/dx0"):
+    assert "sign flipped" in by_name[key].diagnosis
+for key in ("dl/dW2", "dl/db2", "dl/dW1", "dl/db1"):
+    assert "missing upstream factor" in by_name[key].diagnosis
+assert by_name["x1"].status == by_name["x2"].status == "ok"
+print("the report's verdicts agree with the analysis above, claim by claim")
+
+# %% [markdown]
 # ## Reading the chain rule off the grad_table
 #
 # `backward(keep_terms=True)` kept every term of every sum. The gradient of the first hidden
@@ -309,6 +336,16 @@ alt = relu_grads(1.0)
 print("with relu'(0) = 1 instead, the first unit's gradients would be:")
 print("  dl/dW1 row 1 =", np.round(alt["dl/dW1"][0], 4).tolist(),
       "  dl/db1[1] =", round(alt["dl/db1"][0], 4))
+
+# %% [markdown]
+# The bundled worked example has this exercise too. The slide prints no numbers for it, so
+# the file only asks to *show* them, and the report warns about the kink:
+
+# %%
+print(relu_example.to_text())
+shown = {s.name: s for s in relu_example.shown}
+assert np.allclose(np.ravel(shown["dl/dW1"].computed), np.ravel(rgrads["dl/dW1"]), atol=1e-12)
+assert any("kink" in w for w in relu_example.warnings)
 
 # %% [markdown]
 # Both answers are defensible; a worked solution should state its convention. Nudging the
