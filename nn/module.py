@@ -146,10 +146,9 @@ class Module:
         for name, p in self.named_parameters():
             p.data = params[name]
             p.grad = 0.0
-        modules = dict(self.modules())
-        for name, value in buffers.items():
-            owner, _, local = name.rpartition(".")
-            modules[owner]._set_buffer(local, value)
+        for prefix, module in self.modules():
+            for local, _ in module._own_buffers():
+                module._set_buffer(local, buffers[_join(prefix, local)])
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the model to ``path`` as JSON (atomically: a crash leaves the old file)."""

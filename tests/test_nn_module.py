@@ -1,0 +1,174 @@
+"""Module: stable dotted parameter names (also the Values' labels), zero_grad, counts,
+train/eval, and the JSON file: exact round trip, atomic write, and every bad file refused
+with a clear error while the model stays untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from nn import MLP, BatchNorm, Dropout, Layer, ModelFileError, Neuron, Sequential, load_model
+from nn.module import FORMAT, VERSION
+
+
+def snapshot(model):
+    return [(n, p.data) for n, p in model.named_parameters()]
+
+
+def test_named_parameters_are_dotted_ordered_and_label_the_values():
+    net = MLP(2, [3, 1], rng=0)
+    names = [n for n, _ in net.named_parameters()]
+    assert names[:4] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1",
+                         "layers.0.neurons.0.b", "layers.0.neurons.1.w.0"]
+    assert names[-1] == "layers.1.neurons.0.b"
+    assert len(names) == len(set(names)) == net.num_parameters() == 3 * 3 + 4
+    assert all(p.label == n and p.role == "param" for n, p in net.named_parameters())
+    assert net.parameters() == [p for _, p in net.named_parameters()]
+
+
+def test_names_are_stable_across_constructions_and_seeds():
+    a = [n for n, _ in MLP(3, [4, 4, 2], rng=1).named_parameters()]
+    b = [n for n, _ in MLP(3, [4, 4, 2], rng=2).named_parameters()]
+    assert a == b
+
+
+def test_forward_labels_pre_activation_and_output_nodes():
+    net = MLP(2, [3, 1], rng=0)
+    out = net([1.0, -1.0])
+    assert out.label == "layers.1.neurons.0.out"  # identity output: a is out
+    hidden = net.layers[0].neurons[2]
+    assert hidden._last_a.label == "layers.0.neurons.2.a"
+    assert hidden._last_out.label == "layers.0.neurons.2.out"
+    assert hidden._last_out.inputs == (hidden._last_a,)
+
+
+def test_standalone_neuron_names_and_relabel_inside_a_container():
+    n = Neuron(2)
+    assert [p.label for p in n.parameters()] == ["w.0", "w.1", "b"]
+    seq = Sequential(Layer(2, 2, rng=0), Dropout(0.1, rng=0))
+    assert seq.named_parameters()[0][0] == "layers.0.neurons.0.w.0"
+    assert seq.parameters()[0].label == "layers.0.neurons.0.w.0"
+
+
+def test_zero_grad_resets_every_parameter():
+    net = MLP(2, [3, 1], rng=0)
+    net([0.5, 2.0]).backward()
+    assert any(p.grad != 0 for p in net.parameters())
+    net.zero_grad()
+    assert all(p.grad == 0 for p in net.parameters())
+
+
+def test_weight_parameters_exclude_biases():
+    net = MLP(2, [3, 1], rng=0)
+    ws = net.weight_parameters()
+    assert len(ws) == 2 * 3 + 3 and all(".w." in p.label for p in ws)
+
+
+def test_train_and_eval_reach_every_submodule():
+    seq = Sequential(Layer(2, 2, rng=0), Dropout(0.5, rng=0), BatchNorm(2))
+    seq.eval()
+    assert not any(m.training for _, m in seq.modules())
+    seq.train()
+    assert all(m.training for _, m in seq.modules())
+
+
+def test_save_load_round_trip_is_exact(tmp_path):
+    net = MLP(3, [5, 2], "tanh", "sigmoid", rng=42)
+    path = net.save(tmp_path / "net.json")
+    other = MLP(3, [5, 2], "tanh", "sigmoid", rng=7)
+    assert snapshot(other) != snapshot(net)
+    other.load(path)
+    assert snapshot(other) == snapshot(net)  # bit for bit (floats written with repr)
+    rebuilt = load_model(path)
+    assert snapshot(rebuilt) == snapshot(net) and rebuilt.spec() == net.spec()
+    x = [0.1, -0.2, 0.3]
+    assert [v.data for v in rebuilt(x)] == [v.data for v in net(x)]
+
+
+def test_batch_norm_running_statistics_are_saved(tmp_path):
+    seq = Sequential(Layer(2, 2, rng=0), BatchNorm(2))
+    seq([[1.0, 2.0], [0.5, -1.0], [3.0, 0.0]])
+    seq.save(tmp_path / "s.json")
+    loaded = load_model(tmp_path / "s.json")
+    assert loaded.layers[1].running_mean == seq.layers[1].running_mean
+    assert loaded.layers[1].running_var == seq.layers[1].running_var
+
+
+def test_save_is_atomic_no_temporary_left_and_old_file_kept_on_failure(tmp_path, monkeypatch):
+    net = MLP(2, [2, 1], rng=0)
+    path = tmp_path / "m.json"
+    net.save(path)
+    before = path.read_text()
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    net.layers[0].neurons[0].w[0].data = 123.0
+    with pytest.raises(OSError, match="disk full"):
+        net.save(path)
+    assert path.read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+def bad_file(tmp_path, text):
+    p = tmp_path / "bad.json"
+    p.write_text(text)
+    return p
+
+
+def good_state():
+    return MLP(2, [2, 1], rng=0).state_dict()
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda s: s.update(version=VERSION + 1), "version 2"),
+    (lambda s: s.update(format="something else"), "not an"),
+    (lambda s: s["model"].update(nouts=[3, 1]), "architecture mismatch"),
+    (lambda s: s["model"].update(activations=["tanh", "identity"]), "architecture mismatch"),
+    (lambda s: s["parameters"].pop("layers.0.neurons.0.b"), "missing"),
+    (lambda s: s["parameters"].update({"layers.9.x": 1.0}), "unexpected"),
+    (lambda s: s["parameters"].update({"layers.0.neurons.0.b": "0.5"}), "not a number"),
+    (lambda s: s["parameters"].update({"layers.0.neurons.0.b": None}), "not a number"),
+    (lambda s: s.update(parameters=[1, 2]), "must be an object"),
+])
+def test_bad_files_are_refused_and_the_model_is_untouched(tmp_path, mutate, message):
+    state = good_state()
+    mutate(state)
+    path = bad_file(tmp_path, json.dumps(state))
+    net = MLP(2, [2, 1], rng=5)
+    before = snapshot(net)
+    with pytest.raises(ModelFileError, match=message):
+        net.load(path)
+    assert snapshot(net) == before
+
+
+def test_truncated_file_is_refused_cleanly(tmp_path):
+    text = json.dumps(good_state())
+    net = MLP(2, [2, 1], rng=5)
+    before = snapshot(net)
+    for cut in (0, 1, len(text) // 2, len(text) - 1):
+        path = bad_file(tmp_path, text[:cut])
+        with pytest.raises(ModelFileError, match="truncated"):
+            net.load(path)
+    assert snapshot(net) == before
+
+
+def test_wrong_architecture_message_names_both(tmp_path):
+    MLP(2, [4, 1], rng=0).save(tmp_path / "a.json")
+    with pytest.raises(ModelFileError) as e:
+        MLP(2, [2, 1], rng=0).load(tmp_path / "a.json")
+    assert "[4, 1]" in str(e.value) and "[2, 1]" in str(e.value)
+
+
+def test_file_header():
+    state = good_state()
+    assert state["format"] == FORMAT and state["version"] == VERSION
+
+
+def test_reprs_are_helpful():
+    assert repr(MLP(2, [16, 16, 1])) == "MLP(2 → 16 → 16 → 1; relu, relu, identity)"
+    assert repr(Neuron(3, nonlin=False)) == "Neuron(3, activation='identity')"
+    assert "bias='implicit'" in repr(Layer(2, 3, bias="implicit"))
