@@ -155,7 +155,7 @@ assert not math.isclose(dl_dw_slip(w, b), fd, rel_tol=1e-2)
 
 # %% [markdown]
 # The ratio is a hint about the slip: here it is $1/(\hat y(1-\hat y))$, the missing factor.
-# `backprop verify` (section 6) automates exactly that kind of diagnosis.
+# `backprop verify` (section 6) automates the comparison, and the hunt for such slips.
 #
 # ## 4. Kinks: where the two methods disagree on purpose
 #
@@ -208,3 +208,80 @@ err = max(abs(H[i][j] - H_fd[i][j]) / max(1, abs(H_fd[i][j])) for i in range(4) 
 sym = max(abs(H[i][j] - H[j][i]) for i in range(4) for j in range(4))
 print(f"largest difference from finite differences {err:.1e}; asymmetry {sym:.1e}")
 assert err < 1e-6 and sym < 1e-10
+
+# %% [markdown]
+# ## 6. Checking a whole hand-worked example: `backprop verify`
+#
+# Finite differences check one number at a time, and you have to write the function twice.
+# For a worked example, a page of numbers computed by hand for a lecture or an exercise,
+# the library has a checker: describe the computation once, copy your numbers **exactly as
+# you wrote them**, and it reports for each one whether it is right, only truncated, or
+# wrong, with the true value and the slip that most likely produced it.
+#
+# The description is a small text file (`.worked`), which you can also build from Python.
+# Here is the neuron of section 3, with a student's answers: the output, the two gradients
+# (one with the forgotten $\sigma'$), the gradient at the pre-activation written with the
+# wrong sign, and $\partial l/\partial x$ where only the local derivative
+# $\partial\hat y/\partial x$ was worked out.
+
+# %%
+from autograd_core.verify import Example
+
+yhat_true = 1 / (1 + math.exp(-(0.4 * 1.5 - 0.1)))
+ex = (
+    Example("one sigmoid neuron, squared error", note="a student's answers to section 3")
+    .input("x", 1.5).const("y", 0).param("w", 0.4).param("b", -0.1)
+    .let("a", "w*x + b").let("yhat", "sigmoid(a)")
+    .loss("l", "0.5*(yhat - y)^2")
+    .claim("yhat", "0.6225")   # right
+    .claim("dl/dw", "0.9337")  # σ′ forgotten: (ŷ − y)·x
+    .claim("dl/db", "0.1463")  # right
+    .claim("dl/da", "-0.1463")  # sign flipped
+    .claim("dl/dx", "0.0940")  # ∂ŷ/∂x = ŷ(1 − ŷ)·w: the upstream factor ∂l/∂ŷ is missing
+)
+print(ex.text)
+
+# %%
+result = ex.check()
+print(result.to_text())
+
+# %% [markdown]
+# The checker's verdicts, tested against what we know independently:
+
+# %%
+status = {c.name: c for c in result.claims}
+assert round(yhat_true, 4) == 0.6225 and status["yhat"].status == "ok"
+assert status["dl/dw"].status == "wrong"
+assert math.isclose(status["dl/dw"].computed, dl_dw_right(0.4, -0.1), rel_tol=1e-12)
+assert status["dl/db"].status == "ok"
+assert status["dl/da"].status == "wrong" and "sign" in status["dl/da"].diagnosis
+assert status["dl/dx"].status == "wrong" and "upstream" in status["dl/dx"].diagnosis
+
+# %% [markdown]
+# The checker diagnoses only what the numbers support. A sign flip or a missing upstream
+# factor is unmistakable; for `dl/dw` it reports what it found among the slips it knows
+# (the forgotten $\sigma'$ of section 3 was caught there by the ratio, by a human).
+
+# %% [markdown]
+# ### From the command line
+#
+# Save the text as a file and run `backprop verify FILE` (add `--strict` in a course
+# repository's CI to fail on any wrong number, `--format markdown` to paste the table into
+# course material). With no file it checks the examples bundled with the library, the
+# worked examples of the lecture notes. The same command, run from Python here:
+
+# %%
+import contextlib
+import io
+import tempfile
+from pathlib import Path
+
+from autograd_core.cli import main as backprop
+
+with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
+    Path("neuron.worked").write_text(ex.text, encoding="utf-8")
+    code = backprop(["verify", "--format", "markdown", "neuron.worked"])
+    with contextlib.redirect_stdout(io.StringIO()):  # the same table again: not shown
+        strict = backprop(["verify", "--strict", "neuron.worked"])
+print("exit status:", code, "(with --strict:", strict, ")")
+assert code == 0 and strict == 1
