@@ -185,8 +185,8 @@ def _upstream(model: Model, target: Target) -> list[Candidate]:
     p_set = set(p_items)
     out = []
     for name in model.derived():
-        if name in (target.num.name, target.den.name):
-            continue
+        if name in (target.num.name, target.den.name) or name in model.loss_terms:
+            continue  # (a loss term dropped is named by _loss_terms)
         q = model.values[name]
         if q.items == z.items or any(x in p_set for x in q.items):
             continue
@@ -198,6 +198,8 @@ def _upstream(model: Model, target: Target) -> list[Candidate]:
         table = build_grad(summed, p_items)
         local = [float(table.get(x, 0.0)) for x in p_items]
         up = model.derivative(z, q, "upstream", target.num.line)
+        if all(abs(u - 1.0) < 1e-12 for u in up.values()):
+            continue  # an upstream factor of 1 is not a missing factor
         shape = q.shape if q.size > 1 else ()
         factor = fmt_values(up.values(), shape) if q.size <= 6 else f"(a {q.size}-vector)"
         entrywise = "" if q.size == 1 else " (entry by entry)"
