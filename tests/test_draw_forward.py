@@ -1,0 +1,196 @@
+"""The forward graph's DOT: nodes, edges, labels, kinds, kinks, precision, steps, clusters.
+
+Structure is checked by parsing the DOT (autograd_core.draw.parse_dot), never by comparing
+whole strings; numbers shown are checked against independent computations (math, fractions).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from test_draw_support import drawn, inputs_of, lines, mlp, read
+
+from autograd_core import Value, build_grad
+from autograd_core.draw import draw_forward, draw_steps
+from autograd_core.draw.style import NODE_STYLES, fmt
+
+
+def neuron():
+    x = Value(0.5, label="x")
+    w = Value(-2.5, label="w", role="param")
+    b = Value(1.0, label="b", role="param")
+    y = (w * x + b).sigmoid()
+    y.label = "y"
+    return x, w, b, y
+
+
+def node_named(p, label):
+    hits = [n for n in drawn(p) if lines(p, n)[0] == label]
+    assert len(hits) == 1, (label, hits)
+    return hits[0]
+
+
+def test_every_value_and_op_is_a_node_and_edges_follow_the_data():
+    x, w, b, y = neuron()
+    g = draw_forward(y)
+    p = read(g)
+    # 3 leaves + 3 ops (mul, add, sigmoid): 3 + 2·3 DOT nodes
+    assert len(drawn(p)) == 9
+    assert g.counts["dot_nodes"] == 9
+    xn, wn, bn, yn = (node_named(p, s) for s in ("x", "w", "b", "y"))
+    assert g.ids[x] == xn and g.ids[y] == yn
+    mul = next(n for n in drawn(p) if n.endswith("_op") and p.nodes[n]["label"] == "×")
+    assert sorted(inputs_of(p, mul[:-3])) == sorted([wn, xn])
+    assert p.nodes[yn + "_op"]["label"] == "σ"
+    # the sigmoid's input is the add node, whose inputs are the product and b
+    (add,) = inputs_of(p, yn)
+    assert p.nodes[add + "_op"]["label"] == "+"
+    assert sorted(inputs_of(p, add)) == sorted([mul[:-3], bn])
+    # each op circle feeds exactly its own value
+    for n in drawn(p):
+        if n.endswith("_op"):
+            assert p.successors(n) == [n[:-3]]
+    assert p.graph_attrs.get("rankdir") == "LR"
+
+
+def test_labels_show_data_and_grad_once_backward_has_run():
+    x, w, b, y = neuron()
+    before = read(draw_forward(y))
+    assert not any(line.startswith("grad") for n in drawn(before) for line in lines(before, n))
+    y.backward()
+    p = read(draw_forward(y))
+    s = 1 / (1 + math.exp(-(-2.5 * 0.5 + 1.0)))
+    assert lines(p, node_named(p, "y")) == ["y", f"data {fmt(s)}", "grad 1"]
+    # dy/dw = σ'(a)·x, computed here with math, independently of the engine
+    assert lines(p, node_named(p, "w"))[2] == f"grad {fmt(s * (1 - s) * 0.5)}"
+    assert lines(p, node_named(p, "x"))[2] == f"grad {fmt(s * (1 - s) * -2.5)}"
+
+
+def test_precision_sets_the_significant_digits():
+    x = Value(1 / 3, label="x")
+    y = x * 3.0
+    p = read(draw_forward(y, precision=2))
+    assert "data 0.33" in lines(p, node_named(p, "x"))
+    p6 = read(draw_forward(y, precision=6))
+    assert "data 0.333333" in lines(p6, node_named(p6, "x"))
+    p4 = read(draw_forward(y))  # the default: 4 significant digits, like the slides
+    assert "data 0.3333" in lines(p4, node_named(p4, "x"))
+    with pytest.raises(ValueError, match="precision"):
+        draw_forward(y, precision=0)
+
+
+def test_kinds_are_styled_apart_and_explained_in_the_legend():
+    x, w, b, y = neuron()
+    z = y + 2.0
+    p = read(draw_forward(z))
+    colour = {k: NODE_STYLES[k]["fillcolor"] for k in ("input", "param", "const", "value")}
+    assert len(set(colour.values())) == 4
+    assert p.nodes[node_named(p, "x")]["fillcolor"] == colour["input"]
+    assert p.nodes[node_named(p, "w")]["fillcolor"] == colour["param"]
+    assert p.nodes[node_named(p, "y")]["fillcolor"] == colour["value"]
+    const = [n for n in drawn(p) if lines(p, n) == ["2"]]
+    assert len(const) == 1 and p.nodes[const[0]]["fillcolor"] == colour["const"]
+    legend = p.clusters["cluster_legend"]["nodes"]
+    kinds = ("input", "param", "const", "value", "op")
+    assert {f"legend_{k}" for k in kinds} <= set(legend)
+    assert p.nodes["legend_param"]["fillcolor"] == colour["param"]
+    assert "legend_kink" not in p.nodes  # no kink in this graph, so none in the legend
+    assert "cluster_legend" not in read(draw_forward(z, legend=False)).clusters
+
+
+def test_a_node_at_a_kink_is_marked():
+    a = Value(0.0, label="a")
+    r = a.relu()
+    r.label = "r"
+    q = (Value(1.0, label="c") + 0.0).relu()
+    q.label = "q"
+    p = read(draw_forward(r + q))
+    rn, qn = node_named(p, "r"), node_named(p, "q")
+    assert r.at_kink and lines(p, rn)[-1] == "⚠ at kink"
+    assert p.nodes[rn]["peripheries"] == "2" and p.nodes[rn + "_op"]["peripheries"] == "2"
+    assert not q.at_kink and "peripheries" not in p.nodes[qn]
+    assert "legend_kink" in p.nodes
+
+
+def test_an_operand_used_twice_gives_two_edges():
+    a = Value(3.0, label="a")
+    s = a + a
+    p = read(draw_forward(s))
+    assert inputs_of(p, "n1") == ["n0", "n0"]
+
+
+def test_same_graph_gives_identical_dot_every_run():
+    def build():
+        return mlp([2, 3, 1], [0.5, -1.0], seed=3)[0]
+
+    first, second = build(), build()
+    assert draw_forward(first).source == draw_forward(first).source
+    assert draw_forward(first).source == draw_forward(second).source  # no id()-based names
+    p = read(draw_forward(first))
+    assert all(n.startswith(("n", "legend_")) for n in p.nodes)
+
+
+def test_steps_view_numbers_each_node_by_build_grad_order():
+    x, w, b, y = neuron()
+    z = y * w  # w is used twice: its gradient is known only after both consumers
+    z.label = "z"
+    table = build_grad(z)
+    g = draw_steps(z)
+    p = read(g)
+    for node in table:
+        shown = [ln for ln in lines(p, g.ids[node]) if ln.startswith("step ")]
+        assert shown == [f"step {table.step(node)}"]
+    assert lines(p, g.ids[z])[-1] == "step 0"
+    assert table.step(w) > table.step(y)
+    assert z.grad == 0.0  # drawing did not run backward
+
+
+def test_clusters_group_an_mlp_per_layer_and_neuron():
+    (y,) = mlp([2, 3, 1], [0.5, -1.0])
+    loss = (y - 1.0) ** 2
+    g = draw_forward(loss)
+    p = read(g)
+    assert {"cluster_layers_0", "cluster_layers_1", "cluster_layers_0_neurons_2",
+            "cluster_layers_1_neurons_0"} <= set(p.clusters)
+    assert p.clusters["cluster_layers_0_neurons_2"]["parent"] == "cluster_layers_0"
+    by_label = {lines(p, n)[0]: n for n in drawn(p)}
+    for name in ("layers.0.neurons.2.w.1", "layers.0.neurons.2.b", "layers.0.neurons.2.a",
+                 "layers.0.neurons.2.out"):
+        assert p.node_cluster[by_label[name]] == "cluster_layers_0_neurons_2"
+    # the products w·x are inside the neuron; the inputs and the loss are outside every cluster
+    a = by_label["layers.0.neurons.2.a"]
+    for product in inputs_of(p, a):
+        if not lines(p, product)[0].startswith("layers."):
+            assert p.node_cluster[product] == "cluster_layers_0_neurons_2"
+    assert by_label["x0"] not in p.node_cluster
+    assert g.ids[loss] not in p.node_cluster
+    assert "cluster_layers_0" not in read(draw_forward(loss, clusters=False)).clusters
+
+
+def test_a_neuron_collapses_into_one_box():
+    (y,) = mlp([2, 3, 1], [0.5, -1.0])
+    y.backward()
+    p = read(draw_forward(y, collapse=["layers.0.neurons.1"]))
+    box = "g_layers_0_neurons_1"
+    assert lines(p, box)[0] == "layers.0.neurons.1"
+    assert not any(lines(p, n)[0].startswith("layers.0.neurons.1.") for n in drawn(p))
+    # the box takes the neuron's inputs and feeds the next layer's product
+    feeds = {lines(p, n)[0] for n in p.predecessors(box)}
+    assert feeds == {"x0", "x1"}
+    (consumer,) = p.successors(box)
+    assert consumer.endswith("_op") and p.node_cluster[consumer] == "cluster_layers_1_neurons_0"
+    whole = read(draw_forward(y, collapse="layers"))
+    assert {n for n in drawn(whole) if n.startswith("g_")} == {"g_layers_0", "g_layers_1"}
+    with pytest.raises(ValueError, match="no group named"):
+        draw_forward(y, collapse=["layers.7"])
+
+
+def test_bad_arguments_are_named():
+    x, w, b, y = neuron()
+    with pytest.raises(TypeError, match="expected the Value"):
+        draw_forward(3.0)
+    with pytest.raises(ValueError, match="max_nodes"):
+        draw_forward(y, max_nodes=2)
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_forward(y, rankdir="up")

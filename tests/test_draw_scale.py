@@ -1,0 +1,80 @@
+"""Big graphs: summarised within max_nodes with a clear note; nn graphs collapse neurons first.
+
+(The DOT build time of a 10⁴-node graph is measured by bench/draw_dot.py, not asserted here.)
+"""
+
+from __future__ import annotations
+
+from test_draw_support import drawn, lines, mlp, read
+
+from autograd_core import Value, topological_order, vsum
+from autograd_core.draw import DEFAULT_MAX_NODES, draw_backward, draw_forward
+
+
+def chain(n_ops: int) -> Value:
+    xs = [Value(0.01 * i, label=f"x{i}") for i in range(50)]
+    acc = xs[0]
+    for i in range(n_ops):
+        acc = (acc * xs[i % 50] + 0.5).tanh()
+    acc.label = "out"
+    return acc
+
+
+def assert_well_formed(p):
+    for a, b, _ in p.edges:
+        assert a in p.nodes and b in p.nodes, (a, b)
+
+
+def test_a_ten_thousand_node_graph_is_summarised_within_the_limit():
+    root = chain(2600)
+    assert len(topological_order(root)) > 10_000
+    for limit in (DEFAULT_MAX_NODES, 60):
+        g = draw_forward(root, max_nodes=limit)
+        p = read(g)
+        assert len(drawn(p)) <= limit
+        assert g.counts["dot_nodes"] == len(drawn(p))
+        assert "Summarised" in p.graph_attrs["label"] and f"max_nodes={limit}" in g.note
+        assert "summary" in p.nodes and "more values" in lines(p, "summary")[0]
+        hidden = int(lines(p, "summary")[0].split()[1])
+        assert hidden == g.counts["hidden"] > 9000
+        assert_well_formed(p)
+        assert g.ids[root] in p.nodes  # the output is always kept
+
+
+def test_below_the_limit_nothing_is_summarised_and_none_means_no_limit():
+    root = chain(30)
+    g = draw_forward(root)
+    assert g.note is None and "label" not in read(g).graph_attrs
+    big = chain(300)
+    g_all = draw_forward(big, max_nodes=None)
+    assert g_all.note is None
+    # per step: mul, add, tanh (a box and an op circle each) and the constant 0.5; 50 inputs
+    assert g_all.counts["dot_nodes"] == 300 * (3 * 2 + 1) + 50
+    # exactly at the limit: still drawn in full
+    assert draw_forward(big, max_nodes=g_all.counts["dot_nodes"]).note is None
+
+
+def test_a_big_mlp_graph_collapses_neurons_before_hiding_anything():
+    outs = mlp([8, 8, 8, 1], [0.1 * i for i in range(8)])
+    loss = vsum([(o - 1.0) ** 2 for o in outs])
+    full = draw_forward(loss, max_nodes=None).counts["dot_nodes"]
+    g = draw_forward(loss, max_nodes=full // 4)
+    p = read(g)
+    assert "neurons collapsed" in g.note and g.counts["hidden"] == 0
+    boxes = [n for n in drawn(p) if n.startswith("g_layers_")]
+    assert len(boxes) == 17
+    assert len(drawn(p)) <= full // 4
+    # tighter still: layers become boxes
+    g2 = draw_forward(loss, max_nodes=12)
+    assert "layers collapsed" in g2.note
+    assert len(drawn(read(g2))) <= 12
+    assert_well_formed(read(g2))
+
+
+def test_the_backward_graph_is_summarised_too():
+    root = chain(400)
+    g = draw_backward(root, max_nodes=120)
+    p = read(g)
+    assert len(drawn(p)) <= 120 and g.note
+    assert_well_formed(p)
+    assert any(lines(p, n)[0].startswith("∂out/∂") for n in drawn(p))
