@@ -22,6 +22,8 @@ TOKEN_RE = re.compile(rf"\s*(?:(?P<number>{NUMBER_RE})|(?P<name>{NAME_RE})|(?P<o
 # unicode spellings a teacher may paste from slides
 _SAME = {"−": "-", "×": "*", "·": "*"}
 _OPEN, _CLOSE = "([", ")]"
+KEYWORDS = ("example", "note", "source", "input", "param", "const", "let", "loss", "layer",
+             "perceptron", "batch", "claim", "show")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,10 @@ def statements(text: str) -> Iterator[Statement]:
                 current = None
                 continue
         else:
+            first = code.split(None, 1)[0]
+            if first in KEYWORDS:  # a new statement: the previous one was never closed
+                raise VerifyError(f"unclosed {stack[-1].text!r} (line {number} starts a new "
+                                  "statement)", stack[-1].line)
             current.raw += " " + code.strip()
         for tok in tokenize_line(code.replace("ᵀ", " ᵀ"), number):
             current.tokens.append(tok)

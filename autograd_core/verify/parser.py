@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import VerifyError
-from .lexer import Statement, Token, statements
+from .lexer import KEYWORDS, Statement, Token, statements
 
 ACTIVATIONS = ("identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 # function name -> (min args, max args)
@@ -40,9 +40,6 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "sum": (1, 1), "mean": (1, 1), "dot": (2, 2), "outer": (2, 2), "transpose": (1, 1),
     "grad": (2, 2),
 }
-KEYWORDS = ("example", "note", "source", "input", "param", "const", "let", "loss", "layer",
-            "perceptron", "batch", "claim", "show")
-
 
 # ------------------------------------------------------------------ the syntax tree
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,165 @@
+"""The worked-example format: what parses, and the documented errors (file:line: message)
+for what does not. Nothing is evaluated with Python's eval."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd_core.verify import VerifyError, check, check_text
+from autograd_core.verify.claims import decimals, status
+from autograd_core.verify.lexer import statements
+from autograd_core.verify.parser import parse
+
+
+# ------------------------------------------------------------------ numbers as written
+@pytest.mark.parametrize("text, k", [("1.4646", 4), ("0.5", 1), ("2", 0), ("-0.125", 3),
+                                     ("1.5e-3", 4), ("12e2", 0), ("0.10", 2)])
+def test_decimals_as_written(text, k):
+    assert decimals(text) == k
+
+
+@pytest.mark.parametrize("text, true, expected", [
+    ("0.6828", 0.682761, "ok"),
+    ("0.6827", 0.682761, "truncated"),
+    ("0.6829", 0.682761, "wrong"),
+    ("-0.3249", -0.324869, "ok"),
+    ("-0.3248", -0.324869, "truncated"),
+    ("0.3248", -0.324869, "wrong"),
+    ("0.125", 0.125, "ok"),
+    ("0.12", 0.125, "ok"),  # an exact tie: either neighbour is a correct rounding
+    ("0.13", 0.125, "ok"),
+    ("2", 2.4999, "ok"),
+    ("2", 2.6, "truncated"),
+    ("3", 2.6, "ok"),
+    ("0", 0.0, "ok"),
+    ("1", float("nan"), "wrong"),
+    ("0.1", 0.1 + 0.2 - 0.2, "ok"),  # float noise in the true value is not an error
+])
+def test_status_of_one_number(text, true, expected):
+    assert status(text, true) == expected
+
+
+# ------------------------------------------------------------------ what parses
+def test_statements_continue_while_a_bracket_is_open():
+    sts = list(statements("param W = [[1, 2],\n           [3, 4]]   # a comment\nclaim W = 1\n"))
+    assert [(s.line, s.tokens[0].text) for s in sts] == [(1, "param"), (3, "claim")]
+
+
+def test_unicode_from_slides_is_accepted():
+    (ex,) = check_text("input x = −2\nparam w = 3\nlet y = w × x · 1\nclaim ∂y/∂w = −2\n"
+                       "claim d y / d x = 3\nclaim Wᵀ = 1\n".replace("claim Wᵀ = 1\n", ""))
+    assert [c.status for c in ex.claims] == ["ok", "ok"]
+
+
+def test_operators_precedence_and_power():
+    (ex,) = check_text("input a = 2\nlet y = -a^2 + 3*a - 2^3^0\nclaim y = 1\n")
+    # −(2²) + 6 − 2^(3^0) = −4 + 6 − 2 = 0
+    assert ex.claims[0].computed == 0.0 and ex.claims[0].status == "wrong"
+
+
+def test_several_examples_in_one_file_and_notes():
+    specs = parse("example one\nnote first\ninput x = 1\nshow x\nexample two\ninput y = 2\n"
+                  "show y\n")
+    assert [(s.name, s.notes, len(s.stmts)) for s in specs] == [
+        ("one", ["first"], 2), ("two", [], 2)]
+
+
+def test_a_file_without_example_line_is_named_after_the_file(tmp_path):
+    path = tmp_path / "my_exercise.worked"
+    path.write_text("input x = 1\nclaim x = 1\n")
+    report = check(path)
+    assert report[0].name == "my_exercise" and report[0].path == str(path)
+    assert check(str(path))[0].name == "my_exercise"
+
+
+def test_layer_statement_matches_the_formula():
+    layer = check_text("input x = [1, 2]\nparam W = [[0.5, -1], [2, 0.25]]\nparam b = [0.1, 0]\n"
+                       "layer h: W, b, tanh\nshow h\nshow h.a\n")[0]
+    formula = check_text("input x = [1, 2]\nparam W = [[0.5, -1], [2, 0.25]]\n"
+                         "param b = [0.1, 0]\nlet h = tanh(W @ x + b)\nshow h\n")[0]
+    assert layer.shown[0].computed == formula.shown[0].computed
+    assert layer.shown[1].computed == pytest.approx([0.5 - 2 + 0.1, 2 + 0.5])
+
+
+def test_layer_on_a_batch_uses_one_row_per_sample():
+    (ex,) = check_text("input X = [[1, 0], [0, 1]]\nparam W = [[1, 2], [3, 4], [5, 6]]\n"
+                       "layer H: W, identity\nshow H\n")
+    assert ex.shown[0].computed == [[1, 3, 5], [2, 4, 6]]
+
+
+def test_leaky_relu_slope_and_softmax_activation():
+    (ex,) = check_text("input x = [-2, 1]\nparam W = [[1, 0], [0, 1]]\n"
+                       "layer h: W, leaky_relu(0.1)\nlayer p: W, softmax\nshow h\nshow p\n")
+    assert ex.shown[0].computed == pytest.approx([-0.2, 1.0])
+    assert sum(ex.shown[1].computed) == pytest.approx(1.0)
+
+
+def test_count_parameters_counts_every_param():
+    (ex,) = check_text("param W : 3 x 4\nparam b : 3\nparam v = [1, 2]\n"
+                       "claim count parameters = 17\n")
+    assert ex.claims[0].status == "ok"
+
+
+# ------------------------------------------------------------------ errors
+ERRORS = [
+    ("input x = [1, 2\nclaim x = 1\n", 1, "unclosed '[' (line 2 starts a new statement)"),
+    ("input x = 1\nclaim y = 1\n", 2, "unknown name 'y'"),
+    ("input x = 1\nlet z = x\nclaim zz = 1\n", 3, "unknown name 'zz' (did you mean 'z'?)"),
+    ("input x = 1\nlet a = foo(x)\n", 2, "unknown function 'foo'"),
+    ("input x = 1\nlet a = __import__(x)\n", 2, "unknown function '__import__'"),
+    ("input x = 1\nlet a = x; 2\n", 2, "unexpected character ';'"),
+    ("compute x\n", 1, "a statement starts with one of example, note"),
+    ("input x = 1\ninput x = 2\n", 2, "x is already defined (line 1)"),
+    ("input x = [1, 2]\nclaim x[3] = 1\n", 2, "x[3]: index 3 is out of range 1..2"),
+    ("input x = [1, 2]\nclaim x[0] = 1\n", 2, "an index is a whole number from 1"),
+    ("input x = [[1, 2], [3]]\n", 1, "the rows of a matrix must have the same length"),
+    ("input x = -1\nlet a = log(x)\nshow a\n", 2, "log: log of a non-positive number"),
+    ("input x = [1, 2]\nclaim x = 1\n", 2, "claim x: 1 is a scalar but x is a vector of 2"),
+    ("input x = [1, 2]\nparam W = [[1, 2]]\nlet h = W @ x\nclaim dh/dW = 1\n", 4,
+     "claim dh/dW: 1 is a scalar but dh/dW is a 1×2 matrix"),
+    ("input x = [1, 2]\nparam W = [[1, 2], [3, 4]]\nlet h = W @ x\nclaim dh/dW = 1\n", 4,
+     "has three indices"),
+    ("input x = [1, 2]\nparam W = [[1, 2, 3]]\nlet h = W @ x\n", 3,
+     "@: a 1×3 matrix times a vector of 2: inner sizes 3 and 2 differ"),
+    ("input x = 1\nlet h = x +\n", 2, "expected a number, a name, '(' or '[', found the end"),
+    ("input x = 1\nclaim x = a\n", 2, "expected a number, found 'a'"),
+    ("input x = 1\nclaim x = 1 2\n", 2, "unexpected '2' after the end of the statement"),
+    ("input x = 1\nlet y = x\n", None, "has no claim and no show: nothing to check"),
+    ("param W : 2 x 2\nlet y = W\n", 2, "W is declared with a shape only"),
+    ("input x = 1\nlayer h: relu\n", 2, "a layer needs its weights"),
+    ("input x = 1\nclaim count parameters = 3\n", 2, "the example declares no param"),
+    ("input x = 1\nloss l = x\nloss m = x\n", 3, "a second loss (m)"),
+    ("input x = [1, 2]\nloss l = x\n", 2, "the loss l must be a scalar"),
+    ("input x = 1\nclaim x = []\n", 2, "an empty list has no numbers to check"),
+    ("input x = (1\n", 1, "unclosed '(' (the file ends first)"),
+    ("input x = 1)\n", 1, "unmatched ')'"),
+    ("example\n", 1, "example needs a name"),
+    ("", 1, "no statements"),
+    ("param w = [1, 2]\nconst X = [[1, 2, 3]]\nconst Y = [1]\n"
+     "perceptron w: data X, labels Y, steps 1\n", 4, "perceptron: X must be a matrix"),
+    ("param w = [1, 2]\nperceptron w: data X\n", 2, "perceptron needs labels, steps"),
+    ("input x = 1\nclaim dl/x = 1\n", 2, "a derivative is written dA/dB or ∂A/∂B"),
+]
+
+
+@pytest.mark.parametrize("text, line, message", ERRORS, ids=[e[2][:40] for e in ERRORS])
+def test_malformed_files_say_file_line_and_what(text, line, message, tmp_path):
+    path = tmp_path / "bad.worked"
+    path.write_text(text)
+    with pytest.raises(VerifyError) as info:
+        check(path)
+    err = info.value
+    assert err.path == str(path) and err.line == line
+    assert message in err.message
+    where = f"{path}:{line}" if line is not None else str(path)
+    assert str(err) == f"{where}: {err.message}"
+
+
+def test_text_errors_name_text():
+    with pytest.raises(VerifyError, match=r"^<text>:2: unknown name 'y'"):
+        check_text("input x = 1\nclaim y = 1\n")
+
+
+def test_a_missing_file_is_an_error_not_text(tmp_path):
+    with pytest.raises(VerifyError, match="no claim and no show|unknown|statement"):
+        check(str(tmp_path / "absent.worked"))  # not a file: taken as (bad) text
