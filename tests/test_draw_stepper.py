@@ -1,0 +1,230 @@
+"""The stepper page: self-contained, its steps in build_grad's order, and driven in a real
+headless browser (Debian's chromium, over the DevTools protocol) as a person would use it:
+load the page, press next, see the right node highlighted and the right number appear.
+
+The browser tests skip when chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from autograd_core import Value, build_grad
+from autograd_core.draw import stepper_html, write_stepper
+from autograd_core.draw.stepper import stepper_steps
+from autograd_core.draw.style import fmt
+
+CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))
+                 if p), None)
+try:
+    import websocket  # noqa: F401  (websocket-client, in the test extra)
+
+    HAS_WEBSOCKET = True
+except ImportError:
+    HAS_WEBSOCKET = False
+needs_browser = pytest.mark.skipif(
+    CHROMIUM is None or not HAS_WEBSOCKET,
+    reason="chromium (apt-get install chromium) or websocket-client is not installed",
+)
+
+
+def example():
+    """y = σ(w·x + w): w has two consumers, so its gradient is a sum of two contributions."""
+    x = Value(0.5, label="x")
+    w = Value(-2.5, label="w", role="param")
+    y = (w * x + w).sigmoid()
+    y.label = "y"
+    return x, w, y
+
+
+def f(x, w):
+    return 1 / (1 + math.exp(-(w * x + w)))
+
+
+def fd(i, h=1e-6):
+    args = [0.5, -2.5]
+    up, down = list(args), list(args)
+    up[i] += h
+    down[i] -= h
+    return (f(*up) - f(*down)) / (2 * h)
+
+
+def test_the_page_is_one_file_that_loads_nothing_from_the_network():
+    page = stepper_html(example()[2])
+    assert "<svg" in page and "<script>" in page
+    assert not re.search(r"<script[^>]+src=|<link|<img|@import|url\(", page)
+    # the only URLs are XML namespace names, which are never fetched
+    assert set(re.findall(r"https?://[^\s\"']+", page)) <= {
+        "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+
+
+def test_steps_follow_build_grad_and_sum_the_contributions():
+    x, w, y = example()
+    steps, _ = stepper_steps(y)
+    table = build_grad(y, keep_terms=True)
+    assert [s["name"] for s in steps] == [table.name(n) for n in table]
+    by_name = {s["name"]: s for s in steps}
+    assert by_name["w"]["grad"] == fmt(fd(1)) and by_name["x"]["grad"] == fmt(fd(0))
+    assert len(by_name["w"]["terms"]) == 2  # one contribution per consumer of w
+    assert y.grad == 0.0 and w.grad == 0.0  # the page is built without touching .grad
+
+
+class Browser:
+    """A headless chromium page driven over the DevTools protocol (websocket-client)."""
+
+    FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--remote-debugging-port=0", "--window-size=1200,900"]
+
+    def __init__(self, url: str, profile: Path) -> None:
+        import websocket
+
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *self.FLAGS, f"--user-data-dir={profile}", url],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.close()
+                pytest.fail("chromium did not start its DevTools endpoint")
+            time.sleep(0.05)
+        port = int(port_file.read_text().split()[0])
+        page = None
+        while page is None:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as r:
+                targets = json.load(r)
+            page = next((t for t in targets if t.get("type") == "page"), None)
+            if page is None:
+                time.sleep(0.05)
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=20,
+                                              suppress_origin=True)
+        self.next_id = 0
+        while self.eval("document.readyState === 'complete' && "
+                        "document.body && document.body.dataset.position") is None:
+            if time.monotonic() > deadline:
+                pytest.fail("the stepper page did not finish loading")
+            time.sleep(0.05)
+
+    def send(self, method: str, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.next_id:
+                if "error" in msg:
+                    raise RuntimeError(msg["error"])
+                return msg["result"]
+
+    def eval(self, expression: str):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result["result"].get("value")
+
+    def click(self, selector: str) -> None:
+        """A real mouse click at the middle of the element (not element.click())."""
+        box = self.eval("(() => { const r = document.querySelector(" + json.dumps(selector)
+                        + ").getBoundingClientRect(); return [r.x + r.width / 2, "
+                        "r.y + r.height / 2]; })()")
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1],
+                      button="left", clickCount=1)
+
+    def key(self, key: str, code: int) -> None:
+        for kind in ("keyDown", "keyUp"):
+            self.send("Input.dispatchKeyEvent", type=kind, key=key, code=key,
+                      windowsVirtualKeyCode=code)
+
+    def state(self) -> dict:
+        return self.eval("""(() => {
+          const texts = (g) => g ? [...g.querySelectorAll('text')].map(t => t.textContent) : null;
+          return {
+            position: document.body.dataset.position,
+            name: document.getElementById('current-name').textContent,
+            grad: document.getElementById('current-grad').textContent,
+            current: [...document.querySelectorAll('g.node.current')].map(texts),
+            consumers: [...document.querySelectorAll('g.node.consumer')].map(texts),
+            contrib: document.querySelectorAll('g.edge.contrib').length,
+          };
+        })()""")
+
+    def close(self) -> None:
+        try:
+            self.ws.close()
+        except Exception:
+            pass
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    opened = []
+
+    def open_page(path: Path, fragment: str = "") -> Browser:
+        b = Browser(path.resolve().as_uri() + fragment, tmp_path / f"profile{len(opened)}")
+        opened.append(b)
+        return b
+
+    yield open_page
+    for b in opened:
+        b.close()
+
+
+@needs_browser
+def test_pressing_next_highlights_each_node_and_shows_its_gradient(tmp_path, browser):
+    x, w, y = example()
+    page = write_stepper(y, tmp_path / "steps.html")
+    table = build_grad(y)
+    b = browser(page)
+    s = b.state()
+    assert s["position"] == "0" and s["current"] == [] and s["grad"] == "?"
+
+    b.click("#next")  # step 0: the seed ∂y/∂y = 1 at y
+    s = b.state()
+    assert s["position"] == "1" and s["name"] == "∂y/∂y" and s["grad"] == "1"
+    assert len(s["current"]) == 1 and s["current"][0][0] == "y"
+    assert "grad 1" in s["current"][0]
+
+    for _ in range(table.step(w) - 0):
+        b.click("#next")
+    s = b.state()
+    assert s["name"] == "∂y/∂w"
+    assert s["grad"] == fmt(fd(1))  # the right number, by finite differences
+    (node,) = s["current"]
+    assert node[:2] == ["w", "data −2.5"] and node[2] == f"grad {fmt(fd(1))}"
+    # w's consumers are the × and the + (their op circles and values), each bringing
+    # a contribution along an edge from w
+    ops = sorted(t[0] for t in s["consumers"] if len(t) == 1)
+    assert ops == ["+", "×"]
+    assert s["contrib"] == 2
+
+    b.key("ArrowLeft", 37)  # back one step with the keyboard
+    assert b.state()["position"] == str(table.step(w))
+    b.click("#prev")
+    assert b.state()["position"] == str(table.step(w) - 1)
+
+
+@needs_browser
+def test_the_url_fragment_opens_a_given_step(tmp_path, browser):
+    x, w, y = example()
+    page = write_stepper(y, tmp_path / "steps.html")
+    table = build_grad(y)
+    b = browser(page, f"#step={table.step(x) + 1}")
+    s = b.state()
+    assert s["name"] == "∂y/∂x" and s["grad"] == fmt(fd(0))
+    assert s["current"][0][0] == "x"
