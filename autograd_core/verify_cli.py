@@ -84,7 +84,7 @@ def draw_report(report: Report, directory: Path) -> list[Path]:
         base = slug(ex.name)
         for kind, fn in (("forward", draw.draw_forward), ("backward", draw.draw_backward)):
             graph = fn(root)
-            written.append(Path(draw.render(graph, directory / f"{base}-{kind}", format="svg")))
+            written.append(Path(draw.render(graph, directory / f"{base}-{kind}.svg")))
     return written
 
 

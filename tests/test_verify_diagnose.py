@@ -56,6 +56,7 @@ TRUE = 2 * H * H * (1 - H) * X
 LOCAL = H * (1 - H) * X  # ∂h/∂w: the upstream factor 2h left out
 POST = 2 * H * sig(H) * (1 - sig(H)) * X  # σ' taken at the output h
 PRE = 2 * H * A * (1 - A) * X  # h(1 − h) written with the pre-activation a
+SKIP = 2 * H * X  # σ' forgotten
 
 CHAIN = f"""
 example chain
@@ -76,6 +77,7 @@ CASES = [  # (claim line, status, slips named)
     (f"claim dl/dw = {f6(LOCAL)}", "wrong", {"upstream"}),
     (f"claim dl/dw = {f6(POST)}", "wrong", {"activation"}),
     (f"claim dl/dw = {f6(PRE)}", "wrong", {"activation"}),
+    (f"claim dl/dw = {f6(SKIP)}", "wrong", {"activation"}),
     (f"claim dl/dw = {f6(TRUE + 0.1)}", "wrong", {"none"}),
 ]
 
@@ -90,7 +92,7 @@ def test_chain_claims(line, expected_status, slips):
 
 def test_the_slips_are_distinct_numbers():
     """The crafted numbers would be ambiguous if two slips gave the same 6 decimals."""
-    vals = [TRUE, -TRUE, 2 * TRUE, TRUE / 2, LOCAL, POST, PRE, TRUE + 0.1]
+    vals = [TRUE, -TRUE, 2 * TRUE, TRUE / 2, LOCAL, POST, PRE, SKIP, TRUE + 0.1]
     assert len({f6(v) for v in vals}) == len(vals)
 
 
@@ -101,10 +103,12 @@ def test_upstream_diagnosis_names_the_local_derivative_and_the_factor():
 
 
 def test_activation_variants_are_told_apart():
-    (ex,) = check_text(CHAIN + f"claim dl/dw = {f6(POST)}\nclaim dl/dw = {f6(PRE)}")
-    post, pre = (c.diagnosis for c in ex.claims)
+    (ex,) = check_text(CHAIN + f"claim dl/dw = {f6(POST)}\nclaim dl/dw = {f6(PRE)}\n"
+                       f"claim dl/dw = {f6(SKIP)}")
+    post, pre, skip = (c.diagnosis for c in ex.claims)
     assert "at its output instead of its input" in post
     assert "pre-activation in the output formula" in pre
+    assert skip == "the activation's derivative left out (σ′ taken as 1)"
 
 
 # ------------------------------------------------------------------ the batch size m

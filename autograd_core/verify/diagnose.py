@@ -10,7 +10,7 @@ claim only if *every* written number matches that recomputation (rounded or trun
 * local derivative for the gradient ∂Q/∂p for a quantity Q between p and z: the upstream
   (missing upstream factor)         factor ∂z/∂Q was left out
 * activation derivative evaluated   σ′ at the output (σ(x)(1 − σ(x)) with x = σ(a)), or the
-  at the wrong point                output formula on the pre-activation (a(1 − a))
+  at the wrong point (or left out)  output formula on the pre-activation (a(1 − a)); σ′ = 1
 * transposed matrix                 trueᵀ
 * index / row mix-up                two entries, rows or columns swapped; an entry claimed
                                     with the value of another entry
@@ -252,6 +252,7 @@ def _activation_point(model: Model, target: Target) -> list[Candidate]:
                  f"({names}′ of the post-activation)"),
         ("pre", "the activation's derivative written with the pre-activation in the "
                 "output formula (a(1 − a) instead of σ(a)(1 − σ(a)))"),
+        ("skip", f"the activation's derivative left out ({names}′ taken as 1)"),
     ):
         vals = []
         for zi in z.items:
@@ -261,10 +262,10 @@ def _activation_point(model: Model, target: Target) -> list[Candidate]:
 
 
 def wrong_point_grads(z: Value, wrt: list[Value], variant: str) -> list[float]:
-    """Back-propagation with every σ′/tanh′ evaluated at the wrong point.
+    """Back-propagation with every σ′/tanh′ evaluated at the wrong point (or left out).
 
     ``post``: f′(f(a)) instead of f′(a);  ``pre``: the output formula on a, i.e. a(1 − a) for
-    σ and 1 − a² for tanh, instead of σ(a)(1 − σ(a)) and 1 − tanh²(a).
+    σ and 1 − a² for tanh, instead of σ(a)(1 − σ(a)) and 1 − tanh²(a);  ``skip``: f′ = 1.
     """
     grads: dict[Value, float] = {z: 1.0}
     for node in reversed(topological_order(z)):
@@ -273,9 +274,11 @@ def wrong_point_grads(z: Value, wrt: list[Value], variant: str) -> list[float]:
             continue
         op = node.op
         a, out = (node.inputs[0].data if node.inputs else 0.0), node.data
-        if op is ops.SIGMOID:
+        if variant == "skip" and op in (ops.SIGMOID, ops.TANH):
+            contributions: tuple = (g,)
+        elif op is ops.SIGMOID:
             s = _sigmoid(out) if variant == "post" else a
-            contributions: tuple = (g * s * (1.0 - s),)
+            contributions = (g * s * (1.0 - s),)
         elif op is ops.TANH:
             t = math.tanh(out) if variant == "post" else a
             contributions = (g * (1.0 - t * t),)

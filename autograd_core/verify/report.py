@@ -168,16 +168,27 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     cells = [[[h] for h in head]] + [[_rows_of(c) for c in r[:3]] + [[r[3]]] + [[r[4]]]
                                      for r in rows]
     widths = [max(len(line) for row in cells for line in row[i]) for i in range(4)]
-    room = max(30, WIDTH - 2 - sum(w + 2 for w in widths))
+    room = WIDTH - 2 - sum(w + 2 for w in widths)
     out = []
     for row in cells:
-        last = textwrap.wrap(row[4][0], room) or [""]
-        height = max(len(last), *(len(c) for c in row[:4]))
-        for k in range(height):
-            parts = [(c[k] if k < len(c) else "").ljust(w)
-                     for c, w in zip(row[:4], widths, strict=True)]
-            parts.append(last[k] if k < len(last) else "")
-            out.append(("  " + "  ".join(parts)).rstrip())
+        if room < 30:  # no room beside the numbers: the diagnosis goes beneath its row
+            below = textwrap.wrap(row[4][0], WIDTH - 6)
+            out += _table_row(row[:4] + [[""]], widths, [""])
+            out += ["      " + line for line in below]
+            continue
+        out += _table_row(row, widths, textwrap.wrap(row[4][0], room) or [""])
+    return out
+
+
+def _table_row(row: list[list[str]], widths: list[int], last: list[str]) -> list[str]:
+    """One table row: matrix cells one line per row, the last column wrapped."""
+    out = []
+    height = max(len(last), *(len(c) for c in row[:4]))
+    for k in range(height):
+        parts = [(c[k] if k < len(c) else "").ljust(w)
+                 for c, w in zip(row[:4], widths, strict=True)]
+        parts.append(last[k] if k < len(last) else "")
+        out.append(("  " + "  ".join(parts)).rstrip())
     return out
 
 
