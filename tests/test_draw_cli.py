@@ -1,0 +1,145 @@
+"""``backprop draw``: the expression parser (safe, no eval) and the command writing files."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_draw_support import drawn, lines
+
+from autograd_core.cli import main
+from autograd_core.draw import parse_dot
+from autograd_core.draw.expr import ExpressionError, parse_assignments, parse_expression
+
+
+def test_expressions_follow_the_usual_precedence():
+    env = {"x": 3.0, "y": 2.0}
+    cases = {
+        "x + y * 2": 7.0,
+        "(x + y) * 2": 10.0,
+        "-x ** 2": -9.0,
+        "2 ^ 3 ^ 2": 512.0,
+        "x / y / 2": 0.75,
+        "x - y - 1": 0.0,
+        "1e-1 + .5": 0.6,
+    }
+    for text, expected in cases.items():
+        assert parse_expression(text, env).data == pytest.approx(expected), text
+
+
+def test_method_and_function_spellings_agree_and_the_root_is_labelled():
+    env = {"w": -2.5, "x": 0.5, "b": 1.0}
+    a = parse_expression("y = sigmoid(w*x + b)", env)
+    b = parse_expression("(w*x+b).sigmoid()", env)
+    assert a.label == "y" and b.label is None
+    assert a.data == b.data == pytest.approx(1 / (1 + math.exp(1.25 - 1.0)))
+    leaky = parse_expression("leaky_relu(x - 1, 0.1)", env)
+    assert leaky.data == pytest.approx(-0.05)
+    assert leaky.op.param == pytest.approx(0.1)
+
+
+def test_each_name_is_one_node_with_its_role():
+    z = parse_expression("w*x + w", {"x": 2.0}, {"w": 3.0})
+    leaves = {v.label: v for v in (z.inputs[0].inputs + z.inputs[1:])}
+    assert leaves["w"] is z.inputs[1] and leaves["w"].role == "param"
+    assert leaves["x"].role == "input"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-20, 20).filter(bool), min_size=1, max_size=6),
+       st.lists(st.sampled_from("+-*"), min_size=5, max_size=5))
+def test_integer_arithmetic_matches_fractions(nums, ops):
+    text = str(nums[0])
+    for n, op in zip(nums[1:], ops, strict=False):
+        text += f" {op} ({n})"
+    # an independent evaluation with the same precedence, in exact arithmetic
+    terms, sign, prod = [], 1, Fraction(nums[0])
+    for n, op in zip(nums[1:], ops, strict=False):
+        if op == "*":
+            prod *= n
+        else:
+            terms.append(sign * prod)
+            sign, prod = (1 if op == "+" else -1), Fraction(n)
+    terms.append(sign * prod)
+    assert parse_expression(text).data == float(sum(terms))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("w*", "no value for 'w'"),
+    ("x.foo()", "unknown method 'foo'"),
+    ("sigmoid(x, 2)", "sigmoid takes 1 argument"),
+    ("x $ 2", "cannot read"),
+    ("(x", "expected ')'"),
+    ("__import__('os')", "cannot read"),  # never evaluated: strings are not even tokens
+    ("__import__(x)", "no value for '__import__'"),
+])
+def test_bad_expressions_say_where_and_what(text, message):
+    with pytest.raises(ExpressionError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_expression(text, {"x": 1.0})
+
+
+def test_assignments_are_parsed_and_checked():
+    assert parse_assignments(["w=-2.5", "x = 0.5"]) == {"w": -2.5, "x": 0.5}
+    with pytest.raises(ExpressionError, match="NAME=NUMBER"):
+        parse_assignments(["w"])
+    with pytest.raises(ExpressionError, match="not a number"):
+        parse_assignments(["w=abc"])
+
+
+def test_draw_prints_the_dot_of_the_forward_graph_with_gradients(capsys):
+    assert main(["draw", "y = sigmoid(w*x + b)", "--let", "x=0.5", "--param", "w=-2.5",
+                 "b=1"]) == 0
+    p = parse_dot(capsys.readouterr().out)
+    by_label = {lines(p, n)[0]: n for n in drawn(p)}
+    s = 1 / (1 + math.exp(1.25 - 1.0))
+    assert lines(p, by_label["w"])[2] == f"grad {s * (1 - s) * 0.5:.4g}".replace("-", "−")
+    assert p.nodes[by_label["w"]]["style"] == "filled,rounded"  # drawn as a parameter
+
+
+def test_draw_backward_and_precision(capsys):
+    assert main(["draw", "z = x*x", "--let", "x=1.23456", "--backward", "--precision", "3"]) == 0
+    p = parse_dot(capsys.readouterr().out)
+    grads = [lines(p, n) for n in drawn(p) if lines(p, n)[0] == "∂z/∂x"]
+    assert grads and grads[0][1] == "= 2.47"
+
+
+def test_draw_writes_svg_and_html_files(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # the in-process renderer, as after pip install
+    out = tmp_path / "n.svg"
+    assert main(["draw", "tanh(x*x)", "--let", "x=0.5", "-o", str(out)]) == 0
+    assert "<svg" in out.read_text()
+    page = tmp_path / "n.html"
+    assert main(["draw", "tanh(x*x)", "--let", "x=0.5", "-o", str(page)]) == 0
+    assert "<script>" in page.read_text() and "<svg" in page.read_text()
+    png = tmp_path / "n.png"
+    assert main(["draw", "tanh(x*x)", "--let", "x=0.5", "-o", str(png)]) == 1
+    assert "apt-get install graphviz" in capsys.readouterr().err
+
+
+def test_draw_reports_a_bad_expression_with_exit_code_2(capsys):
+    assert main(["draw", "tanh(x*q)", "--let", "x=0.5"]) == 2
+    assert "no value for 'q'" in capsys.readouterr().err
+
+
+def test_draw_a_worked_example_file(tmp_path, capsys):
+    pytest.importorskip("autograd_core.verify.model")
+    path = tmp_path / "tiny.worked"
+    path.write_text("input x = 2\nparam w = 3\nloss  l = (w*x - 1)^2\n")
+    assert main(["draw", str(path), "--steps"]) == 0
+    p = parse_dot(capsys.readouterr().out)
+    labels = {lines(p, n)[0]: lines(p, n) for n in drawn(p)}
+    assert labels["l"][1] == "data 25" and "step 0" in labels["l"]
+    assert labels["w"][2] == "grad 20"  # dl/dw = 2(wx − 1)·x = 20
+    assert main(["draw", str(path), "--of", "nope"]) == 2
+    assert "no quantity 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="system Graphviz is not installed")
+def test_draw_writes_png_with_system_graphviz(tmp_path):
+    out = tmp_path / "n.png"
+    assert main(["draw", "relu(x)", "--let", "x=0", "-o", str(out)]) == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
