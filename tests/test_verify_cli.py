@@ -200,3 +200,20 @@ def test_report_displays():
     with pytest.raises(KeyError, match="no claim 'dl/dz'"):
         report[0]["dl/dz"]
     assert not report.ok and report[1].ok
+
+
+def test_readme_section_runs_as_written():
+    import re
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    section = text[text.index("## Checking hand-worked examples"):]
+    section = section[:section.find("\n## ", 10) if "\n## " in section[10:] else None]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+    (example_file,) = re.findall(r"```text\n(example .*?)```", section, re.S)
+    (ex,) = check_text(example_file)
+    assert [c.status for c in ex.claims] == ["ok", "ok", "wrong", "wrong", "wrong"]

@@ -205,7 +205,7 @@ def _upstream(model: Model, target: Target) -> list[Candidate]:
         entrywise = "" if q.size == 1 else " (entry by entry)"
         out.append(Candidate(
             f"missing upstream factor ∂{target.num}/∂{name} = {factor}: this is the local "
-            f"derivative ∂{name}/∂{target.den}{entrywise}, not the full gradient", local))
+            f"derivative ∂{name}/∂{target.den}{entrywise}", local))
     return out
 
 

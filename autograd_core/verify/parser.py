@@ -114,7 +114,7 @@ class Ref:
     def __str__(self) -> str:
         if self.index is None:
             return self.name
-        return f"{self.name}[{', '.join(map(str, self.index))}]"
+        return f"{self.name}[{','.join(map(str, self.index))}]"
 
 
 @dataclass(frozen=True, slots=True)
