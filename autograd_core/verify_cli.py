@@ -13,6 +13,7 @@ Exit codes: 0 checked (and, with --strict, nothing wrong); 1 --strict and a clai
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -20,6 +21,12 @@ from pathlib import Path
 from .verify import Report, VerifyError, bundled_examples, check_file
 
 FORMATS = ("table", "json", "markdown")
+INTRO = """\
+The worked examples of the lecture notes, every number exactly as the slides print it.
+ok: the true value correctly rounded;  truncated: the true value cut, not rounded;
+wrong: the true value is shown, with the slip that most likely produced the claim.
+Check your own: backprop verify FILE.worked  (the format: see README, "backprop verify").
+"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,12 +58,15 @@ def run(args: argparse.Namespace) -> int:
     except VerifyError as e:
         print(f"backprop verify: {e}", file=sys.stderr)
         return 2
-    if args.format == "json":
-        print(report.to_json())
-    elif args.format == "markdown":
-        print(report.to_markdown())
-    else:
-        print(report.to_text())
+    try:
+        if not args.files and args.format == "table":
+            print(INTRO)
+        print({"json": report.to_json, "markdown": report.to_markdown}.get(
+            args.format, report.to_text)())
+        sys.stdout.flush()
+    except BrokenPipeError:  # `backprop verify | head`: the reader has gone
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     if args.draw:
         try:
             written = draw_report(report, Path(args.draw))
