@@ -11,7 +11,7 @@ import math
 import pytest
 from test_draw_support import drawn, inputs_of, lines, mlp, read
 
-from autograd_core import Value, build_grad
+from autograd_core import Value, build_grad, topological_order
 from autograd_core.draw import draw_forward, draw_steps
 from autograd_core.draw.style import NODE_STYLES, fmt
 
@@ -154,14 +154,15 @@ def test_clusters_group_an_mlp_per_layer_and_neuron():
     assert {"cluster_layers_0", "cluster_layers_1", "cluster_layers_0_neurons_2",
             "cluster_layers_1_neurons_0"} <= set(p.clusters)
     assert p.clusters["cluster_layers_0_neurons_2"]["parent"] == "cluster_layers_0"
-    by_label = {lines(p, n)[0]: n for n in drawn(p)}
-    for name in ("layers.0.neurons.2.w.1", "layers.0.neurons.2.b", "layers.0.neurons.2.a",
-                 "layers.0.neurons.2.out"):
-        assert p.node_cluster[by_label[name]] == "cluster_layers_0_neurons_2"
+    by_label = {v.label: g.ids[v] for v in topological_order(loss) if v.label}
+    for name in ("w.1", "b", "a", "out"):
+        node = by_label[f"layers.0.neurons.2.{name}"]
+        assert p.node_cluster[node] == "cluster_layers_0_neurons_2"
+        assert lines(p, node)[0] == name  # labels are shown relative to their cluster
     # the products w·x are inside the neuron; the inputs and the loss are outside every cluster
     a = by_label["layers.0.neurons.2.a"]
     for product in inputs_of(p, a):
-        if not lines(p, product)[0].startswith("layers."):
+        if product not in by_label.values():
             assert p.node_cluster[product] == "cluster_layers_0_neurons_2"
     assert by_label["x0"] not in p.node_cluster
     assert g.ids[loss] not in p.node_cluster
@@ -174,7 +175,9 @@ def test_a_neuron_collapses_into_one_box():
     p = read(draw_forward(y, collapse=["layers.0.neurons.1"]))
     box = "g_layers_0_neurons_1"
     assert lines(p, box)[0] == "layers.0.neurons.1"
-    assert not any(lines(p, n)[0].startswith("layers.0.neurons.1.") for n in drawn(p))
+    assert not any(p.node_cluster.get(n) == "cluster_layers_0_neurons_1" for n in drawn(p))
+    # w.0, w.1, b, two products, a, out (ops with their circles): 11 DOT nodes became 1
+    assert len(drawn(p)) == len(drawn(read(draw_forward(y)))) - 10
     # the box takes the neuron's inputs and feeds the next layer's product
     feeds = {lines(p, n)[0] for n in p.predecessors(box)}
     assert feeds == {"x0", "x1"}
@@ -194,3 +197,22 @@ def test_bad_arguments_are_named():
         draw_forward(y, max_nodes=2)
     with pytest.raises(ValueError, match="rankdir"):
         draw_forward(y, rankdir="up")
+
+
+def test_an_nn_mlp_is_clustered_by_its_own_labels():
+    nn = pytest.importorskip("nn")
+    net = nn.MLP.from_matrices([[[0.5, -2.5], [1.2, 0.1], [-0.7, -1.2]], [[-1.5, 0.2, 0.5]]],
+                               [[-1.5, -1.3, 2.0], [1.0]], "sigmoid")
+    out = net([0.5, -0.5])
+    g = draw_forward(out)
+    p = read(g)
+    expected = {f"cluster_layers_0_neurons_{n}" for n in range(3)} | {
+        "cluster_layers_1_neurons_0"}
+    assert expected <= set(p.clusters)
+    for name, param in net.named_parameters():
+        layer, neuron = name.split(".")[1], name.split(".")[3]
+        assert p.node_cluster[g.ids[param]] == f"cluster_layers_{layer}_neurons_{neuron}"
+    boxes = read(draw_forward(out, collapse="neurons"))
+    assert {n for n in drawn(boxes) if n.startswith("g_")} == {
+        "g_layers_0_neurons_0", "g_layers_0_neurons_1", "g_layers_0_neurons_2",
+        "g_layers_1_neurons_0"}

@@ -24,7 +24,14 @@ from ..backprop import build_grad, topological_order
 from ..grad_table import GradTable
 from ..value import Value
 from . import style
-from .clusters import Key, assign_neurons, extend_to_gradients, layer_name, neuron_name
+from .clusters import (
+    Key,
+    assign_neurons,
+    extend_to_gradients,
+    layer_name,
+    neuron_name,
+    neuron_of,
+)
 from .drawing import Drawing
 
 DEFAULT_MAX_NODES = 400
@@ -230,7 +237,7 @@ class _Builder:
             if self.table is not None and self.table_steps:
                 out.append("step " + ", ".join(str(self.table.step(u)) for u in of[:3]))
             return out
-        out = [v.label] if v.label is not None else []
+        out = [self.short_label(v)] if v.label is not None else []
         bare_const = v.label is None and v._op.bprop is None and v.role == "const"
         out.append(f(v.data, p) if bare_const and not self.show_grad else f"data {f(v.data, p)}")
         if self.grad_placeholder is not None:
@@ -243,6 +250,15 @@ class _Builder:
             out.append("⚠ at kink")
         return out
 
+    def short_label(self, v: Value) -> str:
+        """Inside its neuron's cluster a node shows its label relative to it (``w.1``)."""
+        label = v.label or ""
+        if self.clustered and v in self.member:
+            parsed = neuron_of(label)
+            if parsed is not None and parsed[1] and parsed[0] == self.member[v]:
+                return parsed[1]
+        return label
+
     # ---------------------------------------------------------------- the plan
     def groups(self, clusters: bool, collapse: Any, grad_order: Sequence[Value]) -> None:
         self.member: dict[Value, Key] = {}
@@ -251,6 +267,7 @@ class _Builder:
             self.member = assign_neurons(forward_order)
             if self.backward and self.member:
                 extend_to_gradients(grad_order, self.member, self.grad_of)
+        self.clustered = clusters
         self.neurons = sorted(set(self.member.values()))
         self.layers = sorted({k[0] for k in self.neurons})
 
