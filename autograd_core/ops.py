@@ -70,12 +70,14 @@ class Op:
 
 
 def _is_float(x: Any) -> bool:
-    return x.__class__ is float
+    """x is a plain number, not a Value: usually a float, but ``.data`` is a writable slot and
+    may hold an int, a bool or a numpy scalar that a user assigned (micrograd keeps ints)."""
+    return x.__class__ is float or not hasattr(x, "_op")
 
 
 def _val(x: Any) -> float:
-    """The number behind x, a float or a Value (Values compare by identity, not by value)."""
-    return x if x.__class__ is float else x.data
+    """The number behind x, a number or a Value (Values compare by identity, not by value)."""
+    return x if x.__class__ is float or not hasattr(x, "_op") else x.data
 
 
 # ---------------------------------------------------------------- leaves
