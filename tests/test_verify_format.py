@@ -161,5 +161,16 @@ def test_text_errors_name_text():
 
 
 def test_a_missing_file_is_an_error_not_text(tmp_path):
-    with pytest.raises(VerifyError, match="no claim and no show|unknown|statement"):
-        check(str(tmp_path / "absent.worked"))  # not a file: taken as (bad) text
+    missing = tmp_path / "absent.worked"
+    with pytest.raises(VerifyError, match=r"absent\.worked: cannot read the file"):
+        check(str(missing))
+    with pytest.raises(VerifyError, match="cannot read the file"):
+        check(missing)
+
+
+def test_non_finite_values_are_null_in_json():
+    report = check_text("input x = 0\nlet y = x^0.5\nloss l = y\nclaim dl/dx = 1\n")
+    claim = report.to_dict()["examples"][0]["claims"][0]
+    assert claim["computed"] is None and claim["status"] == "wrong"
+    assert claim["diagnosis"] == "the true value is not a finite number"
+    assert "NaN" not in report.to_json() and "Infinity" not in report.to_json()

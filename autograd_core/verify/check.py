@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -19,11 +20,15 @@ EXTENSION = ".worked"
 def check(source: str | os.PathLike, *, name: str | None = None) -> Report:
     """Check a worked-example file (a path) or its text; return the :class:`Report`.
 
-    A string containing a newline, or one that names no existing file, is taken as the text.
+    A one-line string naming a file (or ending in ``.worked``) is a path; any other string
+    is the text itself.
     Errors in the file raise :class:`VerifyError` (``file:line: message``).
     """
-    if isinstance(source, os.PathLike) or ("\n" not in source and Path(source).is_file()):
+    if isinstance(source, os.PathLike):
         return check_file(source)
+    one_line = "\n" not in source
+    if one_line and (Path(source).is_file() or source.strip().endswith(EXTENSION)):
+        return check_file(source.strip())
     return check_text(str(source), name=name)
 
 
@@ -108,7 +113,7 @@ def _computed_text(lit: Literal, values: list[float], shape: tuple[int, ...]) ->
     for i, v in enumerate(values):
         t = lit.texts[min(i, len(lit.texts) - 1)]
         k = decimals(t)
-        if status(t, v) == WRONG and v != round(v):
+        if status(t, v) == WRONG and math.isfinite(v) and v != round(v):
             k = max(k, 4)
         texts.append(rounded(v, k))
     return _layout(texts, shape)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +25,15 @@ class ClaimResult:
     line: int
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "claimed": self.claimed, "computed": self.computed,
+        return {"name": self.name, "claimed": self.claimed, "computed": _finite(self.computed),
                 "status": self.status, "diagnosis": self.diagnosis}
+
+
+def _finite(x: Any) -> Any:
+    """JSON has no NaN or infinity: those become null."""
+    if isinstance(x, list):
+        return [_finite(v) for v in x]
+    return x if math.isfinite(x) else None
 
 
 @dataclass(slots=True)
