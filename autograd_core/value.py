@@ -61,6 +61,15 @@ def _node_with_modes(out: Value, inputs: tuple[Value, ...], op: ops.Op) -> Value
 
 def _lift(x: Any) -> Value:
     """A Value for an operand: Values pass through, numbers become constant leaves."""
+    if x.__class__ is float or x.__class__ is int:  # the common case, without __init__'s checks
+        c = _new(Value)
+        c.data = x if x.__class__ is float else float(x)
+        c.grad = 0.0
+        c.label = None
+        c._op = ops.CONST
+        c._inputs = ()
+        c._grad_table = None
+        return c
     if isinstance(x, Value):
         return x
     return Value(x, role="const")
@@ -288,11 +297,9 @@ class Value:
         ``gradient`` seeds ∂self/∂self (1 by default). With ``keep_terms=True`` the table also
         keeps every consumer's contribution, so ``grad_table.chain_rule(x)`` can show the sum.
         """
-        from .backprop import build_grad
+        from .backprop import backward
 
-        table = build_grad(self, seed=_as_float(gradient, what="gradient"), keep_terms=keep_terms)
-        table.accumulate_into_grad()
-        self._grad_table = table
+        self._grad_table = backward(self, _as_float(gradient, what="gradient"), keep_terms)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on every node of this node's graph."""
