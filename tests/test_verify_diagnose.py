@@ -255,3 +255,21 @@ def test_a_kink_inside_a_formula_is_named_by_its_quantity():
         "a relu node inside l = relu(0): relu is evaluated at its kink, where it has no "
         "derivative; gradients through it depend on the subgradient convention (relu'(0) = 0 "
         "here, as in PyTorch)"]
+
+
+def test_big_quantities_keep_diagnoses_short():
+    """l = sum(W @ x): ∂l/∂W[i,j] = x_j and ∂l/∂x = column sums of W, by hand."""
+    n = 30
+    x = [0.1 if j % 2 == 0 else 0.3 for j in range(n)]
+    W = [[1] * n for _ in range(n)]
+    head = f"input x = {x}\nparam W = {W}\nloss l = sum(W @ x)\n"
+    # ∂l/∂W[1,1] = 0.1; 0.3 is the value of the 450 entries ∂l/∂W[i, even j]
+    (ex,) = check_text(head + "claim dl/dW[1,1] = 0.3\n")
+    d = ex.claims[0].diagnosis
+    assert d.startswith("either index mix-up: this is ∂l/∂W[1,2]; or index mix-up: this is "
+                        "∂l/∂W[1,4]; or index mix-up: this is ∂l/∂W[1,6]; or ")
+    assert d.endswith(" other slips (write more decimals to tell)")
+    # ∂l/∂x = [30, 30, …] (W is all ones): 29 of 30 entries wrong
+    (ex,) = check_text(head + f"claim dl/dx = {[30] + [31] * (n - 1)}\n")
+    assert ex.claims[0].diagnosis == (
+        f"entries 2, 3, 4, 5, 6, 7, 8, 9, … (29 of 30) wrong; {NO_SINGLE_SLIP}")

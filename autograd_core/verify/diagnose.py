@@ -37,6 +37,9 @@ from .parser import Literal, Ref, Target
 from .tensor import Q
 
 NO_SINGLE_SLIP = "no single slip explains it"
+MAX_SWAP_ENTRIES = 36
+MAX_LISTED = 8  # wrong entries named in a diagnosis
+MAX_LISTED_SLIPS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,9 @@ def _factors(true: list[float], m: int | None) -> list[Candidate]:
 
 def _swaps(true: list[float], shape: tuple[int, ...]) -> list[Candidate]:
     """Two entries (vector), two rows or two columns (matrix) swapped."""
-    out = []
+    out: list[Candidate] = []
+    if len(true) > MAX_SWAP_ENTRIES:  # n² candidates: only for slide-sized quantities
+        return out
     if len(shape) == 1:
         n = shape[0]
         for i in range(n):
@@ -338,8 +343,10 @@ def diagnose(model: Model, target: Target, claim: Literal, true: list[float],
                         partial.append(cand.text)
     if whole:
         return _either(whole)
-    where = "entr" + ("y " if len(wrong) == 1 else "ies ") + ", ".join(
-        _position(k, shape) for k in wrong)
+    shown = ", ".join(_position(k, shape) for k in wrong[:MAX_LISTED])
+    if len(wrong) > MAX_LISTED:
+        shown += f", … ({len(wrong)} of {len(true)})"
+    where = "entr" + ("y " if len(wrong) == 1 else "ies ") + shown
     if partial:
         return f"{where}: {_either(partial)}"
     if len(true) > 1 and len(wrong) < len(true):
@@ -364,6 +371,10 @@ def _position(k: int, shape: tuple[int, ...]) -> str:
 
 
 def _either(texts: list[str]) -> str:
+    """One slip, or the few that fit (a claim with few decimals may fit many)."""
     if len(texts) == 1:
         return texts[0]
-    return "either " + "; or ".join(texts)
+    more = len(texts) - MAX_LISTED_SLIPS
+    head = "either " + "; or ".join(texts[:MAX_LISTED_SLIPS])
+    return head + (f"; or {more} other slip{'s' * (more > 1)} (write more decimals to tell)"
+                   if more > 0 else "")
