@@ -137,8 +137,11 @@ class Neuron(Module):
         return [w.data for w in self.w]
 
     def spec(self) -> dict[str, Any]:
-        return {"type": "Neuron", "nin": self.nin, "activation": self.activation,
-                "bias": self.bias, "slope": self.slope}
+        spec = {"type": "Neuron", "nin": self.nin, "activation": self.activation,
+                "bias": self.bias}
+        if self.activation == "leaky_relu":
+            spec["slope"] = self.slope
+        return spec
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Neuron:
@@ -244,9 +247,11 @@ class Layer(Module):
             raise RuntimeError(f"{self!r} has not run a forward pass yet")
 
     def spec(self) -> dict[str, Any]:
-        n = self.neurons[0]
-        return {"type": "Layer", "nin": self.nin, "nout": self.nout,
-                "activation": self.activation, "bias": self.bias, "slope": n.slope}
+        spec = {"type": "Layer", "nin": self.nin, "nout": self.nout,
+                "activation": self.activation, "bias": self.bias}
+        if self.activation == "leaky_relu":
+            spec["slope"] = self.neurons[0].slope
+        return spec
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Layer:
@@ -319,9 +324,11 @@ class MLP(Module):
         return mlp_from_matrices(weights, biases, activations, **kw)
 
     def spec(self) -> dict[str, Any]:
-        return {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts),
-                "activations": self.activations, "bias": self.layers[0].bias,
-                "slope": self.layers[0].neurons[0].slope}
+        spec = {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts),
+                "activations": self.activations, "bias": self.layers[0].bias}
+        if "leaky_relu" in self.activations:
+            spec["slope"] = self.layers[0].neurons[0].slope
+        return spec
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> MLP:

@@ -197,4 +197,4 @@ def test_bad_rng_and_initialiser_are_named():
 
 def test_read_back_before_forward_is_a_clear_error():
     with pytest.raises(RuntimeError, match="not run a forward pass"):
-        Layer(2, 2).activations
+        _ = Layer(2, 2).activations
