@@ -217,3 +217,21 @@ def test_readme_section_runs_as_written():
     (example_file,) = re.findall(r"```text\n(example .*?)```", section, re.S)
     (ex,) = check_text(example_file)
     assert [c.status for c in ex.claims] == ["ok", "ok", "wrong", "wrong", "wrong"]
+
+
+def test_the_table_ends_with_a_recap_of_the_wrong_claims(capsys):
+    _, out, _ = run(["verify"], capsys)
+    recap = " ".join(out[out.index("\nWrong claims:\n"):out.rindex("\n12 examples")].split())
+    assert recap == (
+        "Wrong claims: Vo: MLP with one hidden layer (sigmoid): dx2/dx1, dx1/dx0, dl/dW2, "
+        "dl/db2, dl/dW1, dl/db1 Ramakrishnan: cross-entropy with the lambda/(2m) weight "
+        "penalty: dE/ds2, dpenalty/dW2, dpenalty/dW1, dE/dW2, dE/dW1")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import autograd_core.verify as verify
+
+    result = doctest.testmod(verify)
+    assert result.attempted >= 5 and result.failed == 0

@@ -259,8 +259,21 @@ class Report:
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
+    def recap(self) -> list[str]:
+        """One line per example with wrong claims: which ones."""
+        lines = []
+        for ex in self.examples:
+            if not ex.ok:
+                wrong = ", ".join(c.name for c in ex.claims if c.status == WRONG)
+                lines += textwrap.wrap(f"{ex.name}: {wrong}", WIDTH, initial_indent="  ",
+                                       subsequent_indent="      ")
+        return lines
+
     def to_text(self) -> str:
-        return "\n\n".join([ex.to_text() for ex in self.examples] + [self.summary()])
+        tail = self.summary()
+        if len(self.examples) > 1 and not self.ok:
+            tail = "\n".join(["Wrong claims:", *self.recap(), tail])
+        return "\n\n".join([ex.to_text() for ex in self.examples] + [tail])
 
     def to_markdown(self) -> str:
         return "\n\n".join([ex.to_markdown() for ex in self.examples] + [f"**{self.summary()}**"])
