@@ -267,6 +267,44 @@ assert by_name["x1"].status == by_name["x2"].status == "ok"
 print("the report's verdicts agree with the analysis above, claim by claim")
 
 # %% [markdown]
+# ## The same network with `nn`
+#
+# The `nn` package builds a network directly from the slide's matrices and reads back, per
+# layer, exactly what the slide prints: weights, biases, their gradient matrices, the
+# activations and the pre-activation gradients $\delta$. Its numbers must be the engine's:
+
+# %%
+from nn import MLP
+from nn.losses import log_likelihood
+
+mlp = MLP.from_matrices([W1, W2], [b1, b2], "sigmoid")
+out = mlp([Value(v, label=f"x0[{i + 1}]") for i, v in enumerate(x0)])
+ll = log_likelihood(out, 1.0)
+ll.backward()
+hidden_layer, output_layer = mlp.layers
+print(mlp)
+print("activations  x1 =", np.round(hidden_layer.activations, 4).tolist())
+print("∂l/∂W1 =", np.round(hidden_layer.weight_grads, 4).tolist())
+print("∂l/∂W2 =", np.round(output_layer.weight_grads, 4).tolist(),
+      " ∂l/∂β2 =", np.round(output_layer.bias_grads, 4).tolist())
+assert math.isclose(ll.data, loss.data, rel_tol=1e-14)
+assert np.allclose(hidden_layer.weight_grads, engine["dl/dW1"], rtol=1e-13)
+assert np.allclose(hidden_layer.bias_grads, engine["dl/db1"], rtol=1e-13)
+assert np.allclose(output_layer.weight_grads[0], engine["dl/dW2"], rtol=1e-13)
+assert np.allclose(hidden_layer.deltas, delta1, rtol=1e-13)
+
+# %% [markdown]
+# Its graph, drawn with one cluster per layer and per neuron (the labels `nn` gives its
+# nodes tell the drawing which neuron each node belongs to):
+
+# %%
+from autograd_core.draw import draw_forward
+
+picture = draw_forward(ll, precision=4)
+assert "layers.0" in picture.source and "layers.1" in picture.source
+picture
+
+# %% [markdown]
 # ## Reading the chain rule off the grad_table
 #
 # `backward(keep_terms=True)` kept every term of every sum. The gradient of the first hidden

@@ -104,6 +104,21 @@ for mine, theirs in zip(ours, slide_table):
 display(Markdown("\n".join(rows)))
 
 # %% [markdown]
+# The `nn` package has the perceptron built in, with the same per-step history; its table
+# must be the same one:
+
+# %%
+from nn import Perceptron
+
+p = Perceptron(2, weights=[0, 1, -1], lr=1)
+history = p.fit([x for x, _ in OR], [y for _, y in OR], epochs=3)
+print(p.table())
+for step, row in zip(history, slide_table):
+    assert (step.step, step.weights_before, step.s, step.u, step.y, step.weights_after) == (
+        row[0], row[1], row[3], row[4], row[5], row[6])
+assert p.weights == (0.0, 1.0, 1.0) and len(history) == 12  # 3 epochs of 4 presentations
+
+# %% [markdown]
 # Every row matches. The slide then says "no more changes from here": one more pass over the
 # four examples with $w = (0, 1, 1)$ makes no mistake, so the rule has converged.
 

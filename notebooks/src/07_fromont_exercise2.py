@@ -15,6 +15,8 @@
 # %%
 import math
 
+import numpy as np
+
 from autograd_core import Value, no_grad
 
 w_init = {
@@ -130,6 +132,48 @@ print(f"output: {o[5]:.6f} → {new_out[5].data:.6f}   (by hand: {o_hand[5]:.6f}
 print(f"error : {E.data:.6f} → {E_new:.6f}")
 assert math.isclose(new_out[5].data, o_hand[5], rel_tol=1e-13)
 assert E_new < E.data and new_out[5].data < o[5]
+
+# %% [markdown]
+# ## The same step with `nn`
+#
+# In matrix form (one row per neuron, as Vo's slides write it) the network is
+# $W^{(1)} = \begin{bmatrix} w(1,3) & w(2,3) \\ w(1,4) & w(2,4) \end{bmatrix}$,
+# $\beta^{(1)} = [w(0,3), w(0,4)]$, $W^{(2)} = [w(3,5)\ \ w(4,5)]$, $\beta^{(2)} = w(0,5)$.
+# `nn` builds it from those matrices, the loss is `half_squared_error` ($\frac12(u-y)^2$), and
+# one step of plain SGD with learning rate $c = 1$ is the exercise's update. The drawing
+# shows every value and gradient of the step, neuron by neuron.
+
+# %%
+from autograd_core.draw import draw_forward
+from nn import MLP
+from nn.losses import half_squared_error
+from nn.optim import SGD
+
+w = w_init
+net = MLP.from_matrices(
+    [[[w[(1, 3)], w[(2, 3)]], [w[(1, 4)], w[(2, 4)]]], [[w[(3, 5)], w[(4, 5)]]]],
+    [[w[(0, 3)], w[(0, 4)]], [w[(0, 5)]]],
+    "sigmoid",
+)
+inputs = [Value(1.0, label="x1"), Value(1.0, label="x2")]
+E_nn = half_squared_error(net(inputs), y)
+E_nn.label = "E"
+E_nn.backward()
+picture = draw_forward(E_nn)
+picture
+
+# %%
+SGD(net.parameters(), lr=c).step()
+hidden, output = net.layers
+assert np.allclose(hidden.weights, [[w_hand[(1, 3)], w_hand[(2, 3)]], [w_hand[(1, 4)], w_hand[(2, 4)]]])
+assert np.allclose(hidden.biases, [w_hand[(0, 3)], w_hand[(0, 4)]])
+assert np.allclose(output.weights, [[w_hand[(3, 5)], w_hand[(4, 5)]]])
+assert np.allclose(output.biases, [w_hand[(0, 5)]])
+new_u = net([1.0, 1.0]).data
+print("new W1 =", np.round(hidden.weights, 6).tolist(), " new β1 =", np.round(hidden.biases, 6).tolist())
+print("new W2 =", np.round(output.weights, 6).tolist(), " new β2 =", np.round(output.biases, 6).tolist())
+print(f"new output {new_u:.6f}")
+assert math.isclose(new_u, o_hand[5], rel_tol=1e-13)
 
 # %% [markdown]
 # ## A common slip: updating in place, layer by layer
