@@ -174,3 +174,58 @@ def test_non_finite_values_are_null_in_json():
     assert claim["computed"] is None and claim["status"] == "wrong"
     assert claim["diagnosis"] == "the true value is not a finite number"
     assert "NaN" not in report.to_json() and "Infinity" not in report.to_json()
+
+
+# ------------------------------------------------------------------ robustness
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["input", "param", "const", "let", "loss", "layer", "claim", "show", "batch",
+           "perceptron", "example", "x", "y", "W", "b", "l", "dl/dW", "dl/dx", "=", ":", ",",
+           "[", "]", "(", ")", "+", "-", "*", "/", "^", "@", "1", "0", "-2.5", "0.125", "1e3",
+           "sigmoid(", "relu(", "softmax(", "sum(", "log(", "grad(", "x[1]", "W[1,2]", "ᵀ",
+           "∂", "from", "pre", "count parameters", "#", "\n", " ", "data", "labels", "steps"]
+_VALID_HEAD = "input x = [1, -2]\nparam W = [[0.5, 1], [2, -1]]\nparam b = [0, 1]\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_any_text_either_checks_or_names_its_line(pieces):
+    """No input crashes the checker: it returns a report or raises VerifyError with a line."""
+    text = _VALID_HEAD + " ".join(pieces)
+    try:
+        check_text(text)
+    except VerifyError as e:
+        assert e.line is None or 1 <= e.line <= text.count("\n") + 1
+        assert e.message
+
+
+_atoms = st.sampled_from(["x", "W", "b", "s", "2", "0.5", "-1", "x[2]", "W[1,2]", "W[2]", "Wᵀ"])
+
+
+def _combine(children):
+    return st.one_of(
+        st.tuples(children, st.sampled_from(["+", "-", "*", "/", "^", "@"]), children).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(st.sampled_from(["exp", "log", "sigmoid", "tanh", "relu", "step", "sum",
+                                   "softmax", "transpose", "abs", "sqrt", "mean",
+                                   "logsumexp"]), children).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["dot", "outer", "grad"]), children, children).map(
+            lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        children.map(lambda c: f"-{c}"),
+    )
+
+
+_exprs = st.recursive(_atoms, _combine, max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_exprs, st.sampled_from(["show y", "show dy/dW", "show dy/dx", "claim y = 1",
+                                "claim dy/db = [1, 2]", "show dy/ds"]))
+def test_any_formula_either_checks_or_names_its_line(expr, check_line):
+    text = _VALID_HEAD + f"const s = 3\nlet y = {expr}\n{check_line}\n"
+    try:
+        check_text(text)
+    except VerifyError as e:
+        assert e.line in (5, 6), (e.line, str(e))
+        assert e.message
