@@ -143,6 +143,24 @@ assert len(table.terms(s)) == 2 and len(table.terms(w)) == 2
 assert table.step(s) > table.step(p) > table.step(z)
 
 # %% [markdown]
+# The same order in a picture: `draw_steps` numbers each node by the step at which its
+# entry of the grad_table became complete. For a lecture, `write_stepper(z, "steps.html")`
+# writes a self-contained page that reveals the entries one at a time (next / previous, or
+# the arrow keys), highlighting the node, its consumers and the terms being added.
+
+# %%
+import re
+import tempfile
+from pathlib import Path
+
+from autograd_core.draw import draw_steps, write_stepper
+
+with tempfile.TemporaryDirectory() as tmp:
+    page = write_stepper(z, Path(tmp) / "steps.html").read_text(encoding="utf-8")
+assert "<svg" in page and not re.search(r'(src|href)="https?:', page)  # one file, offline
+draw_steps(z)
+
+# %% [markdown]
 # ## 4. Pruning to $\mathcal G'$
 #
 # Goodfellow's `build_grad` is given a *target set* $\mathbb T$: the variables whose gradients
