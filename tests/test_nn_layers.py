@@ -198,3 +198,31 @@ def test_bad_rng_and_initialiser_are_named():
 def test_read_back_before_forward_is_a_clear_error():
     with pytest.raises(RuntimeError, match="not run a forward pass"):
         _ = Layer(2, 2).activations
+
+
+def test_fromont_exercise_2_one_step_matches_torch():
+    """Seed 003, Exercise 2: x = (1, 1), y = 0, sigmoid, E = ½(u − y)², c = 1; weights w(i, j)
+    from unit i to unit j, unit 0 the bias input. Implicit bias: column 0 holds w(0, j)."""
+    W_hidden = [[0.2, 0.1, 0.3], [-0.3, -0.2, 0.4]]  # units 3, 4: [w(0,j), w(1,j), w(2,j)]
+    W_out = [[0.4, 0.5, -0.4]]                        # unit 5: [w(0,5), w(3,5), w(4,5)]
+    net = mlp_from_matrices([W_hidden, W_out], activations="sigmoid", bias="implicit")
+    x, y = [1.0, 1.0], 0.0
+    loss = L.half_squared_error(net(x), y)
+    loss.backward()
+    for p in net.parameters():
+        p.data -= 1.0 * p.grad
+    new_out = net(x).data
+
+    Wh = torch.tensor(W_hidden, dtype=T, requires_grad=True)
+    Wo = torch.tensor(W_out, dtype=T, requires_grad=True)
+    xt = torch.tensor([1.0, *x], dtype=T)
+    u = torch.sigmoid(Wo @ torch.cat([torch.ones(1, dtype=T), torch.sigmoid(Wh @ xt)]))
+    (0.5 * (u - y) ** 2).sum().backward()
+    with torch.no_grad():
+        Wh -= Wh.grad
+        Wo -= Wo.grad
+        u2 = torch.sigmoid(Wo @ torch.cat([torch.ones(1, dtype=T), torch.sigmoid(Wh @ xt)]))
+    close_matrix(net.layers[0].weights, Wh.detach())
+    close_matrix(net.layers[1].weights, Wo.detach())
+    assert new_out == pytest.approx(u2.item(), rel=1e-12)
+    assert new_out < u.item()  # one step towards y = 0

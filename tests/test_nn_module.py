@@ -172,3 +172,35 @@ def test_reprs_are_helpful():
     assert repr(MLP(2, [16, 16, 1])) == "MLP(2 → 16 → 16 → 1; relu, relu, identity)"
     assert repr(Neuron(3, nonlin=False)) == "Neuron(3, activation='identity')"
     assert "bias='implicit'" in repr(Layer(2, 3, bias="implicit"))
+
+
+def test_parameter_count_of_seed_003_exercise_matches_the_formula():
+    """3 hidden layers of 100 units, 40×40 inputs, 10 classes: Σₖ (n_{k−1} + 1)·n_k."""
+    sizes = [40 * 40, 100, 100, 100, 10]
+    expected = sum((a + 1) * b for a, b in zip(sizes, sizes[1:], strict=False))
+    assert MLP(sizes[0], sizes[1:], init="zeros").num_parameters() == expected
+
+
+def test_doctests_in_the_package_pass():
+    import doctest
+
+    import nn
+
+    assert doctest.testmod(nn).failed == 0
+
+
+def test_readme_nn_snippet_runs_as_written(tmp_path, monkeypatch, capsys):
+    from pathlib import Path
+
+    torch = pytest.importorskip("torch")
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Neural networks: `nn`", 1)[1]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "README.md", "exec"), {})
+    first = capsys.readouterr().out.splitlines()[0]
+    W1 = torch.tensor([[0.5, -2.5], [1.2, 0.1], [-0.7, -1.2]], dtype=torch.float64)
+    h = torch.sigmoid(W1 @ torch.tensor([0.5, -0.5], dtype=torch.float64)
+                      + torch.tensor([-1.5, -1.3, 2.0], dtype=torch.float64))
+    o = torch.sigmoid(torch.tensor([-1.5, 0.2, 0.5], dtype=torch.float64) @ h + 1.0)
+    assert float(first) == round(o.item(), 4)
