@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -337,6 +336,3 @@ def build(source: Path, *, write: bool = True) -> tuple[NotebookNode, float]:
         nbformat.write(nb, str(notebook_path(source)))
     return nb, seconds
 
-
-if __name__ == "__main__":  # pragma: no cover - convenience
-    sys.exit("use notebooks/build.py")

@@ -9,6 +9,7 @@ notebook that drifts from the library fails here. Regenerate them with
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -32,7 +33,7 @@ SOURCE_FILES = sorted(SOURCES.glob("[0-9]*.py"))
 
 
 @pytest.fixture(scope="module")
-def sealed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sealed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with sealed_environment(tmp_path_factory.mktemp("jupyter")) as base:
         yield base
 
@@ -78,6 +79,33 @@ def test_failing_cell_is_reported_with_its_source_and_error(sealed: Path) -> Non
     assert "broken: cell 1" in message
     assert "y = x / 0  # the culprit" in message
     assert "ZeroDivisionError" in message
+
+
+def test_source_format_makes_code_and_markdown_cells(tmp_path: Path) -> None:
+    src = tmp_path / "00_demo.py"
+    src.write_text("# a comment about the file, not a cell\n"
+                   "# %% [markdown]\n# # Title\n#\n# Some *text*.\n\n"
+                   "# %%\nx = 1\n\n\nx + 1\n\n", encoding="utf-8")
+    nb = read_source(src)
+    assert [(c.cell_type, c.source) for c in nb.cells] == [
+        ("markdown", "# Title\n\nSome *text*."), ("code", "x = 1\n\n\nx + 1")]
+    assert [c.id for c in nb.cells] == ["cell-00", "cell-01"]  # stable: no diff noise
+    assert nb.metadata.kernelspec.name == KERNEL_NAME
+    src.write_text("# %% [markdown]\nnot a comment\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="markdown line"):
+        read_source(src)
+
+
+def test_output_checks_find_machine_paths_and_warnings() -> None:
+    nb = _tiny("print(1)", "print(2)")
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="ok 0.5\n")]
+    assert machine_paths(nb) == [] and stderr_outputs(nb) == []
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="TqdmWarning: IProgress\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "'/home/ann/x.worked'"}),
+    ]
+    assert stderr_outputs(nb) == ["cell 1: TqdmWarning: IProgress\n"]
+    assert len(machine_paths(nb)) == 1 and "/home/ann" in machine_paths(nb)[0]
 
 
 # ---------------------------------------------------------------- what is committed
