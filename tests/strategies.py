@@ -189,7 +189,8 @@ SMOOTH = tuple(n for n in OPS if n not in ("relu", "abs", "leaky_relu", "step"))
 # ---------------------------------------------------------------- recipes and their graphs
 leaf_values = st.one_of(
     st.sampled_from([0.0, 1.0, -1.0, 0.5, -0.5, 2.0]),  # kinks and exact small numbers
-    st.floats(-3.0, 3.0, allow_nan=False, allow_subnormal=False),
+    # not tiny either: x·x would underflow, and then torch's a/b² and our (a/b)/b round apart
+    st.floats(-3.0, 3.0, allow_nan=False).filter(lambda x: x == 0.0 or abs(x) > 1e-6),
 )
 constants = st.sampled_from([2.0, -1.5, 0.5, 3.0, 0.0, 0.001, 1.25])
 

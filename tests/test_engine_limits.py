@@ -46,16 +46,16 @@ def test_long_chains_grad_zero_grad_and_create_graph():
     with default_recursion_limit():
         x = Value(0.3, label="x")
         y = x
-        for _ in range(10**5):
+        for _ in range(5 * 10**4):
             y = y * 1.0 + 0.0  # four nodes per step: mul, add and two constants
         assert ag.grad(y, [x]) == (1.0,)
         y.backward()
         y.zero_grad()
         assert x.grad == 0.0 and y.grad == 0.0
-        assert len(ag.topological_order(y)) == 4 * 10**5 + 1
+        assert len(ag.topological_order(y)) == 2 * 10**5 + 1
 
         y = x
-        for _ in range(10**5):
+        for _ in range(2 * 10**4):
             y = y.tanh()
         (d1,) = ag.grad(y, [x], create_graph=True)
         (d2,) = ag.grad(d1, [x])
