@@ -10,7 +10,7 @@ from .backprop import build_grad, grad, prune, topological_order
 from .errors import AnomalyError
 from .functional import dot, log_softmax, logsumexp, softmax, vsum
 from .grad_table import GradTable
-from .mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .mode import detect_anomaly, enable_grad, gc_paused, is_grad_enabled, no_grad
 from .ops import Op
 from .value import Value
 
@@ -25,6 +25,7 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "enable_grad",
+    "gc_paused",
     "grad",
     "is_grad_enabled",
     "log_softmax",

@@ -14,16 +14,14 @@ so its sum is complete, and it hands one contribution to each of its inputs.
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
 
 from .errors import AnomalyError
 from .grad_table import GradTable
-from .mode import enable_grad, state
+from .mode import enable_grad, gc_paused, state
 from .value import Value, describe
 
 _data = attrgetter("data")
@@ -80,33 +78,15 @@ def build_grad(
     gradients are Values with a graph of their own (symbol-to-symbol differentiation).
     ``keep_terms``: also keep each consumer's contribution, for ``GradTable.chain_rule``.
     """
-    with _collector_paused():
+    with gc_paused():  # the pass makes no cycles: the collector would find nothing
         return _build_grad(z, targets, seed, create_graph, keep_terms, into_grad=False)
 
 
 def backward(z: Value, seed: float, keep_terms: bool) -> GradTable:
     """``z.backward()``: build_grad over z's whole graph, then ∂z/∂node added into node.grad
     (in the same pass over the graph when nothing else is asked for)."""
-    with _collector_paused():
+    with gc_paused():
         return _build_grad(z, None, seed, False, keep_terms, into_grad=True)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector during a backward pass.
-
-    The pass allocates many short-lived objects, all acyclic and freed by reference counting,
-    and each allocation counts towards the next collection, which traverses the whole graph
-    (every node is a container) for nothing: at 10⁵ ops that was a third of the time.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _build_grad(

@@ -25,7 +25,7 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
         row["targets"] = {}
         for prefix, ratio, bound in TARGETS:
             if row["case"].startswith(prefix) and ratio in row.get("ratios", {}):
-                if "fast_gc" in row["case"] and ratio == "ours/micrograd":
+                if "gc_paused" in row["case"] and ratio == "ours/micrograd":
                     continue
                 met = row["ratios"][ratio] <= bound
                 row["targets"][ratio] = {"bound": bound, "met": met}
