@@ -139,6 +139,9 @@ ERRORS = [
      "perceptron w: data X, labels Y, steps 1\n", 4, "perceptron: X must be a matrix"),
     ("param w = [1, 2]\nperceptron w: data X\n", 2, "perceptron needs labels, steps"),
     ("input x = 1\nclaim dl/x = 1\n", 2, "a derivative is written dA/dB or ∂A/∂B"),
+    ("input x = 1\nlet y = 2x\n", 2, "(an operator is missing: W @ x is a matrix product"),
+    ("input x = 1\nlet y = sigmoid x\n", 2, "(sigmoid is a function: write sigmoid(x))"),
+    ("input x = 1\nclaim x = 1, 2\n", 2, "(several numbers are written as a list: [a, b, c])"),
 ]
 
 

@@ -198,8 +198,19 @@ class _Stream:
 
     def done(self) -> None:
         tok = self.peek()
-        if tok.kind != "end":
-            raise VerifyError(f"unexpected {_show(tok)} after the end of the statement", tok.line)
+        if tok.kind == "end":
+            return
+        prev = self.peek(-1) if self.pos > 0 else None
+        hint = ""
+        if prev is not None and prev.kind == "name" and prev.text in FUNCTIONS:
+            hint = f" ({prev.text} is a function: write {prev.text}({tok.text}))"
+        elif tok.text == "," and prev is not None and prev.kind == "number":
+            hint = " (several numbers are written as a list: [a, b, c])"
+        elif tok.kind in ("name", "number") or tok.text in "([":
+            hint = (" (an operator is missing: W @ x is a matrix product, 2*x a product)"
+                    if prev is not None and prev.text not in "=:" else "")
+        raise VerifyError(f"unexpected {_show(tok)} after the end of the statement{hint}",
+                          tok.line)
 
 
 def _show(tok: Token) -> str:
