@@ -77,10 +77,13 @@ class ExampleReport:
 
     def summary(self) -> str:
         n = len(self.claims)
-        parts = [f"{n} claim{'s' * (n != 1)}: {self.count(OK)} ok, {self.count(TRUNCATED)} "
-                 f"truncated, {self.count(WRONG)} wrong"]
+        if n:
+            parts = [f"{n} claim{'s' * (n != 1)}: {self.count(OK)} ok, "
+                     f"{self.count(TRUNCATED)} truncated, {self.count(WRONG)} wrong"]
+        else:
+            parts = ["no claim to check"]
         if self.shown:
-            parts.append(f"{len(self.shown)} shown")
+            parts.append(f"{len(self.shown)} value{'s' * (len(self.shown) != 1)} shown")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}")
         return "; ".join(parts)
