@@ -235,3 +235,18 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(verify)
     assert result.attempted >= 5 and result.failed == 0
+
+
+def test_readme_output_excerpt_is_current(capsys):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Checking hand-worked examples"):]
+    excerpt = re.findall(r"```text\n(== Vo.*?)```", section, re.S)[0]
+    vo = next(p for p in bundled_examples() if "vo" in p.name)
+    _, out, _ = run(["verify", str(vo)], capsys)
+    lines = out.splitlines()
+    for line in excerpt.splitlines():
+        if line.strip() != "...":
+            assert line in lines, line
