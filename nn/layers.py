@@ -31,6 +31,7 @@ from autograd_core import Value, vsum
 from . import activations as act
 from .init import RNG, Initializer, get_initializer, make_rng
 from .module import Module
+from .speed import gc_paused
 
 Bias = bool | str  # True/"explicit", False/"none", "implicit"
 Vector = Sequence[Value | float]
@@ -71,6 +72,7 @@ class Neuron(Module):
         rng: RNG = None,
         slope: float = 0.01,
         nout: int = 1,
+        _name: bool = True,
     ) -> None:
         if not isinstance(nin, int) or isinstance(nin, bool) or nin < 0:
             raise ValueError(f"Neuron: nin must be a non-negative int, got {nin!r}")
@@ -88,7 +90,8 @@ class Neuron(Module):
         self.b = Value(0.0, role="param") if self.bias == "explicit" else None
         self._last_a: Value | None = None
         self._last_out: Value | None = None
-        self.relabel(self._prefix)
+        if _name:  # a container names its parts once, when it is complete
+            self.relabel(self._prefix)
 
     def _own_parameters(self) -> list[tuple[str, Value]]:
         named = [(f"w.{i}", w) for i, w in enumerate(self.w)]
@@ -162,7 +165,7 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, activation: str | None = None, *,
-                 rng: RNG = None, **kw: Any) -> None:
+                 rng: RNG = None, _name: bool = True, **kw: Any) -> None:
         if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
             raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
         if activation is not None:
@@ -170,13 +173,14 @@ class Layer(Module):
         self.softmax = activation == "softmax"
         neuron_act = "identity" if self.softmax else activation
         source = make_rng(rng)  # one stream for all neurons (an int seed must not repeat)
-        self.neurons = [Neuron(nin, activation=neuron_act, rng=source, nout=nout, **kw)
-                        for _ in range(nout)]
+        self.neurons = [Neuron(nin, activation=neuron_act, rng=source, nout=nout, _name=False,
+                               **kw) for _ in range(nout)]
         self.nin, self.nout = nin, nout
         self.activation = "softmax" if self.softmax else self.neurons[0].activation
         self.bias = self.neurons[0].bias
         self._last_x: list[Any] | None = None
-        self.relabel(self._prefix)
+        if _name:
+            self.relabel(self._prefix)
 
     def children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
@@ -246,6 +250,21 @@ class Layer(Module):
         if self._last_x is None:
             raise RuntimeError(f"{self!r} has not run a forward pass yet")
 
+    @classmethod
+    def from_matrix(cls, W: Sequence[Sequence[float]], b: Sequence[float] | None = None,
+                    activation: str = "identity", **kw: Any) -> Layer:
+        """A layer with weight matrix W (out × in; with ``bias="implicit"`` column 0 holds
+        the bias weights) and bias vector b (None: no bias, unless implicit)."""
+        from .build import set_layer
+
+        rows = [list(r) for r in W]
+        if not rows or not rows[0]:
+            raise ValueError(f"Layer.from_matrix: W must be a non-empty matrix, got {W!r}")
+        bias = kw.pop("bias", "explicit" if b is not None else "none")
+        nin = len(rows[0]) - (bias == "implicit")
+        layer = cls(nin, len(rows), activation=activation, bias=bias, init="zeros", **kw)
+        return set_layer(layer, rows, b)
+
     def spec(self) -> dict[str, Any]:
         spec = {"type": "Layer", "nin": self.nin, "nout": self.nout,
                 "activation": self.activation, "bias": self.bias}
@@ -295,8 +314,9 @@ class MLP(Module):
             act.check_activation(name, output=i == len(nouts) - 1)
         source = make_rng(rng)
         sizes = [nin, *nouts]
-        self.layers = [Layer(sizes[i], sizes[i + 1], activation=activations[i], rng=source, **kw)
-                       for i in range(len(nouts))]
+        with gc_paused():
+            self.layers = [Layer(sizes[i], sizes[i + 1], activation=activations[i], rng=source,
+                                 _name=False, **kw) for i in range(len(nouts))]
         self.nin, self.nouts = nin, nouts
         self.relabel(self._prefix)
 

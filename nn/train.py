@@ -14,9 +14,7 @@ A tqdm bar shows progress on a terminal; it is silent otherwise or with ``progre
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +24,7 @@ from .init import RNG, make_rng
 from .losses import get_loss
 from .module import Module
 from .optim import SGD, Optimizer, Schedule, Scheduler
+from .speed import gc_paused
 
 MODES = ("batch", "sgd", "minibatch")
 
@@ -110,24 +109,6 @@ def _forward(model: Any, batch: list[Any]) -> list[Any]:
         outs = model(batch)
         return [o[0] if len(o) == 1 else o for o in outs]
     return [model(x) for x in batch]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector inside the block (training loops use it).
-
-    autograd_core's graphs hold no reference cycles, so reference counting alone frees them
-    and the cyclic collector finds nothing to free; but it still runs every few hundred new
-    nodes and, when big libraries (torch, matplotlib) are loaded, each full pass walks all
-    their objects. Pausing it makes training measurably faster and changes no result.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _tqdm() -> Any:

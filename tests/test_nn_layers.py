@@ -226,3 +226,17 @@ def test_fromont_exercise_2_one_step_matches_torch():
     close_matrix(net.layers[1].weights, Wo.detach())
     assert new_out == pytest.approx(u2.item(), rel=1e-12)
     assert new_out < u.item()  # one step towards y = 0
+
+
+def test_layer_from_matrix_matches_the_mlp_builder():
+    layer = Layer.from_matrix(W1, B1, "sigmoid")
+    assert layer.weights == W1 and layer.biases == B1
+    net = MLP.from_matrices([W1], [B1], "sigmoid")
+    assert [v.data for v in layer(X0)] == [v.data for v in net(X0)]
+    implicit = Layer.from_matrix([[b, *r] for r, b in zip(W1, B1, strict=True)], None,
+                                 "sigmoid", bias="implicit")
+    assert [v.data for v in implicit(X0)] == pytest.approx([v.data for v in layer(X0)])
+    with pytest.raises(ValueError, match="needs a 3×2 weight matrix"):
+        from nn import set_layer
+
+        set_layer(layer, [[1.0, 2.0]], B1)

@@ -11,7 +11,7 @@ import pytest
 
 from autograd_core import Value
 from nn import MLP, Adam, Dropout, Layer, Sequential, datasets, evaluate, fit, losses, optim
-from nn.train import gc_paused
+from nn.speed import gc_paused
 
 
 def test_micrograd_moons_demo_with_the_import_swapped_reaches_100_percent():
