@@ -170,7 +170,6 @@ def _sealed_variables(base: Path) -> dict[str, str]:
     env["PYTHONHASHSEED"] = "0"  # the same outputs every run
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # quiets debugpy's frozen-modules note
-    env["TQDM_DISABLE"] = "1"  # no progress bars in committed outputs
     return env
 
 

@@ -251,10 +251,10 @@ assert np.allclose(w, paths["momentum"][-1], rtol=1e-10, atol=1e-12)
 
 # %%
 gx, gy = np.meshgrid(np.linspace(-4.5, 1.5, 200), np.linspace(-1.3, 1.3, 200))
-fig, axes = plt.subplots(2, 3, figsize=(12, 5.4), sharex=True, sharey=True)
+fig, axes = plt.subplots(2, 3, figsize=(11, 5), sharex=True, sharey=True)
 for ax, (name, path) in zip(axes.flat, paths.items()):
-    ax.contour(gx, gy, bowl(gx, gy), levels=np.geomspace(0.05, 40, 12), colors="grey",
-               linewidths=0.5)
+    ax.contour(gx, gy, bowl(gx, gy), levels=np.geomspace(0.05, 40, 8), colors="grey",
+               linewidths=0.5, antialiased=False)
     p = np.array(path)
     ax.plot(p[:, 0], p[:, 1], ".-", lw=1, ms=3)
     ax.plot(0, 0, "k*", ms=10)
