@@ -34,8 +34,12 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__}: {root!r}")
+    return _topological_order(root, set())
+
+
+def _topological_order(root: Value, visited: set[Value]) -> list[Value]:
+    """topological_order(root), treating the nodes already in ``visited`` as not there."""
     order: list[Value] = []
-    visited: set[Value] = set()
     stack: list[tuple[Value, bool]] = [(root, False)]
     push, pop, append = stack.append, stack.pop, order.append
     seen, mark = visited.__contains__, visited.add
@@ -55,10 +59,11 @@ def topological_order(root: Value) -> list[Value]:
 def prune(order: list[Value], targets: Iterable[Value]) -> list[Value]:
     """G′: the nodes of ``order`` that are descendants of a target (targets included)."""
     relevant: set[Value] = set(targets)
+    is_relevant, add = relevant.__contains__, relevant.add
     kept = []
     for node in order:
-        if node in relevant or any(parent in relevant for parent in node._inputs):
-            relevant.add(node)
+        if is_relevant(node) or any(map(is_relevant, node._inputs)):
+            add(node)
             kept.append(node)
     return kept
 
@@ -97,8 +102,17 @@ def _build_grad(
     keep_terms: bool,
     into_grad: bool,
 ) -> GradTable:
-    order = topological_order(z)
-    if targets is not None:
+    if targets is None:
+        order = topological_order(z)
+    else:
+        targets = tuple(targets)
+        if len(targets) == 1:
+            # Nothing below a lone target t descends from a target: the search stops at t,
+            # so grad(z, [t]) never visits t's ancestors. (With several targets, one may lie
+            # below another, and every ancestor of z must be searched.)
+            order = [targets[0], *_topological_order(z, set(targets))]
+        else:
+            order = topological_order(z)
         order = prune(order, targets)
     if not order or order[-1] is not z:  # no target feeds z: G′ is empty
         return GradTable(z, seed, {}, [], None, create_graph)
