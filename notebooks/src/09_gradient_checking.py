@@ -257,10 +257,14 @@ assert status["dl/db"].status == "ok"
 assert status["dl/da"].status == "wrong" and "sign" in status["dl/da"].diagnosis
 assert status["dl/dx"].status == "wrong" and "upstream" in status["dl/dx"].diagnosis
 
+assert "activation" in status["dl/dw"].diagnosis or "σ′" in status["dl/dw"].diagnosis
+
 # %% [markdown]
-# The checker diagnoses only what the numbers support. A sign flip or a missing upstream
-# factor is unmistakable; for `dl/dw` it reports what it found among the slips it knows
-# (the forgotten $\sigma'$ of section 3 was caught there by the ratio, by a human).
+# Each diagnosis is one of the slips people make when they back-propagate by hand (sign
+# flipped, local derivative instead of the full gradient, the activation's derivative left
+# out or taken at the wrong point, a transposed matrix, a factor 2 or ½ or m …), given only
+# when the numbers support it exactly; otherwise the report says that no single slip
+# explains the difference.
 
 # %% [markdown]
 # ### From the command line
