@@ -74,6 +74,6 @@ def _shifted(vs: tuple[Value, ...]) -> tuple[Value, ...]:
 def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
     """Σᵢ wᵢ·xᵢ (the pre-activation of a neuron), built from products and one n-ary sum."""
     ws, xs = list(weights), list(inputs)
-    if len(ws) != len(xs):
-        raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
+    if len(ws) != len(xs) or not ws:
+        raise ValueError(f"dot: {len(ws)} weights and {len(xs)} inputs (need as many, ≥ 1)")
     return vsum(_lift(w) * x for w, x in zip(ws, xs, strict=True))

@@ -108,6 +108,21 @@ def test_domain_errors_name_the_op_and_the_operand(make, error, words):
         assert word in str(err.value), f"{word!r} missing from: {err.value}"
 
 
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [(lambda: ag.vsum([]), "vsum of an empty sequence"),
+     (lambda: ag.logsumexp([]), "logsumexp of an empty sequence"),
+     (lambda: ag.softmax([]), "softmax of an empty sequence"),
+     (lambda: ag.log_softmax(iter([])), "log_softmax of an empty sequence"),
+     (lambda: ag.dot([], []), "dot: 0 weights and 0 inputs"),
+     (lambda: ag.dot([1.0, 2.0], [Value(1.0)]), "dot: 2 weights and 1 inputs")],
+    ids=["vsum", "logsumexp", "softmax", "log_softmax", "dot_empty", "dot_lengths"],
+)
+def test_nary_helpers_reject_empty_or_mismatched_input(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
 def test_unlabelled_operands_are_named_by_their_op():
     x = Value(2.0)
     with pytest.raises(ValueError, match=r"sub=0\.0"):
