@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .check import EXTENSION, check, check_file, check_model, check_text
+from .checker import EXTENSION, check, check_file, check_model, check_text
 from .claims import OK, STATUSES, TRUNCATED, WRONG
 from .errors import VerifyError
 from .report import ClaimResult, ExampleReport, Report
