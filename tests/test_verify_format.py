@@ -232,3 +232,10 @@ def test_any_formula_either_checks_or_names_its_line(expr, check_line):
     except VerifyError as e:
         assert e.line in (5, 6), (e.line, str(e))
         assert e.message
+
+
+def test_windows_files_with_bom_and_crlf(tmp_path):
+    path = tmp_path / "win.worked"
+    path.write_bytes("\ufeffinput x = 2\r\nparam w = 3\r\nloss l = w*x\r\nclaim dl/dw = 2\r\n"
+                     .encode("utf-8"))
+    assert check(path)[0].claims[0].status == "ok"

@@ -35,7 +35,7 @@ def check(source: str | os.PathLike, *, name: str | None = None) -> Report:
 def check_file(path: str | os.PathLike) -> Report:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is fine
     except OSError as e:
         raise VerifyError(f"cannot read the file: {e.strerror or e}", None, str(p)) from None
     return check_text(text, name=p.stem, path=str(p))
