@@ -239,3 +239,10 @@ def test_windows_files_with_bom_and_crlf(tmp_path):
     path.write_bytes("\ufeffinput x = 2\r\nparam w = 3\r\nloss l = w*x\r\nclaim dl/dw = 2\r\n"
                      .encode("utf-8"))
     assert check(path)[0].claims[0].status == "ok"
+
+
+def test_the_claim_keyword_may_be_left_out():
+    (ex,) = check_text("input x = 2\nparam w = 3\nloss l = w*x\ndl/dw = 2\n∂l/∂x = 3\nl = 6\n"
+                       "count parameters = 1\n")
+    assert [(c.name, c.status) for c in ex.claims] == [
+        ("dl/dw", "ok"), ("dl/dx", "ok"), ("l", "ok"), ("count parameters", "ok")]

@@ -15,6 +15,7 @@ A file is a list of statements, one per line (continued while a bracket is open)
     claim   x1 = [0.5, 0.3208, 0.9047]          # a number as printed on the slide
     claim   dl/dW2 = [0.1083, 0.0695, 0.1959]   # ∂l/∂W2; also ∂x2/∂x1, dl/dW1[2,1]
     claim   count parameters = 181310
+    dl/db2 = 0.2166                             # (the keyword claim may be left out)
     show    dl/dx0                              # no claim: just show the computed value
 
 Expressions: ``+ - * /`` (element-wise, with broadcasting), ``^`` or ``**`` (power), ``@``
@@ -486,7 +487,12 @@ def parse_statement(st: Statement) -> Stmt:
     if keyword in ("example", "note", "source"):
         return Stmt(keyword, st.line, text=rest.strip())
     s = _Stream(st.tokens, st.line)
-    kw = s.next()
+    kw = s.peek()
+    if (kw.kind == "name" and kw.text not in KEYWORDS or kw.text == "∂") and any(
+            t.text == "=" for t in st.tokens):
+        kw = Token("name", "claim", kw.line)  # `dl/dW2 = [...]`: the keyword may be left out
+    else:
+        s.next()
     if kw.kind != "name" or kw.text not in KEYWORDS:
         raise VerifyError(f"a statement starts with one of {', '.join(KEYWORDS)}; "
                           f"found {_show(kw)}", kw.line)
