@@ -144,6 +144,24 @@ print(f"sum = {s.data}, u = {u.data}, at a kink: {u.at_kink}, du/dsum = {d}")
 assert u.data == 0.0 and u.at_kink and d == 0.0
 
 # %% [markdown]
+# `backprop verify` checks the same table from the library's copy of the slide (every weight,
+# sum and output as printed) and flags exactly those two threshold cases:
+
+# %%
+from autograd_core.verify import bundled_examples, check_text
+
+fromont = next(p for p in bundled_examples() if "fromont" in p.stem)
+examples = check_text(fromont.read_text(encoding="utf-8"), name=fromont.stem).examples
+or_report = next(e for e in examples if "OR" in e.name)
+single_update = next(e for e in examples if "update" in e.name)
+print(or_report.summary)
+print("\n".join(or_report.warnings))
+assert all(c.status == "ok" for c in or_report.claims + single_update.claims)
+zero_sum_steps = [row[0] for row in slide_table if row[3] == 0]
+assert zero_sum_steps == [1, 6]
+assert [w.split(" ")[0] for w in or_report.warnings] == [f"u.{k}" for k in zero_sum_steps]
+
+# %% [markdown]
 # ## Why XOR is out of reach
 #
 # XOR outputs 1 for $01$ and $10$, and 0 for $00$ and $11$. A perceptron would need
@@ -216,8 +234,15 @@ for (x1, x2), y in XOR:
           + (f"   (hidden unit {kinks[0]} exactly at its kink)" if kinks else ""))
     assert (h[0].data, h[1].data) == slide_h[(x1, x2)] and out.data == y
 
+# %%
+grabocka = next(p for p in bundled_examples() if "grabocka" in p.stem)
+(xor_report,) = check_text(grabocka.read_text(encoding="utf-8"), name=grabocka.stem).examples
+print(xor_report.to_text())
+assert all(c.status == "ok" for c in xor_report.claims) and len(xor_report.warnings) == 3
+
 # %% [markdown]
-# All the slide's numbers are right. Note the kinks: at $x = (0,0)$ and at $x = (0,1)$,
+# All the slide's numbers are right (the engine above, and `backprop verify` on the library's
+# copy of the slide, agree). Note the kinks: at $x = (0,0)$ and at $x = (0,1)$,
 # $(1,0)$ one hidden unit receives exactly 0. The network's *outputs* do not care, but a
 # gradient at those points depends on the convention for relu′(0), a good reason not to
 # start training from exactly this point. The hidden layer has moved the four points so that

@@ -81,19 +81,37 @@ assert math.isclose(J.data, J_ref, rel_tol=1e-12)
 # |---|---|---|---|
 # | $p_0$ | 0.0058 | 0.0058998 | truncated instead of rounded (0.0059) |
 # | $p_1$ | 0.87 | 0.875601 | truncated; the slide's own printout says 0.8756006 |
-# | $p_2$ | 0.118 | 0.118499 | truncated (0.1185 rounded) |
+# | $p_2$ | 0.118 | 0.118499 | right: 0.118 is 0.1184997 correctly rounded to 3 places |
 # | $J$ | 0.1328 | 0.132845 | right (rounded to 4 places) |
 #
-# The code on the slide also has two slips worth knowing about: it calls `softmax(scores)`
+# So two of the three printed probabilities were cut instead of rounded; nothing is wrong
+# beyond the last digit. The code on the slide also has two slips worth knowing about: it calls `softmax(scores)`
 # after defining `u`, and its `crossEnt` returns $\sum_j y_j \ln p_j$ *without* the minus
 # sign, i.e. $-0.1328$. The tests below pin those facts.
 
 # %%
 assert math.floor(p_ref[0] * 1e4) / 1e4 == 0.0058 and round(p_ref[0], 4) == 0.0059
 assert math.floor(p_ref[1] * 100) / 100 == 0.87 and round(p_ref[1], 7) == 0.8756006
-assert math.floor(p_ref[2] * 1e3) / 1e3 == 0.118 and round(p_ref[2], 4) == 0.1185
+assert round(p_ref[2], 3) == 0.118
 assert round(J_ref, 4) == 0.1328
 assert round(sum(y * math.log(q) for y, q in zip([0, 1, 0], p_ref)), 4) == -0.1328
+
+# %% [markdown]
+# The library's bundled copy of Fromont's examples, checked by `backprop verify`, must reach
+# the same verdicts (and it accepts the MSE example as well):
+
+# %%
+from autograd_core.verify import bundled_examples, check_text
+
+fromont = next(p for p in bundled_examples() if "fromont" in p.stem)
+examples = check_text(fromont.read_text(encoding="utf-8"), name=fromont.stem).examples
+softmax_report = next(e for e in examples if "softmax" in e.name)
+mse_report = next(e for e in examples if "squared" in e.name)
+print(softmax_report.to_text())
+statuses = [(c.name, c.claimed_text, c.status) for c in softmax_report.claims]
+assert statuses[0] == ("p", "[0.0058, 0.87, 0.118]", "truncated")
+assert all(status == "ok" for _, _, status in statuses[1:])
+assert [c.status for c in mse_report.claims] == ["ok"]
 
 # %% [markdown]
 # ### Why the gradient is $p - y$

@@ -176,6 +176,23 @@ print(f"new output {new_u:.6f}")
 assert math.isclose(new_u, o_hand[5], rel_tol=1e-13)
 
 # %% [markdown]
+# The library bundles this exercise as a worked example too. The slide prints no answer, so
+# the file only asks `backprop verify` to *show* the values; they must be the ones above:
+
+# %%
+from autograd_core.verify import bundled_examples, check_text
+
+fromont = next(p for p in bundled_examples() if "fromont" in p.stem)
+examples = check_text(fromont.read_text(encoding="utf-8"), name=fromont.stem).examples
+exercise = next(e for e in examples if "Exercise 2" in e.name)
+print(exercise.to_text())
+shown = {v.name: np.ravel(v.computed) for v in exercise.shown}
+assert np.allclose(shown["h"], [o[3], o[4]]) and np.allclose(shown["u"], o[5])
+assert np.allclose(shown["W1_new"], np.ravel(hidden.weights))
+assert np.allclose(shown["W2_new"], np.ravel(output.weights))
+assert np.allclose(shown["u_new"], new_u)
+
+# %% [markdown]
 # ## A common slip: updating in place, layer by layer
 #
 # A tempting way to do the exercise by hand is to update the output layer first and then
