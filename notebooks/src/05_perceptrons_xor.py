@@ -154,7 +154,7 @@ fromont = next(p for p in bundled_examples() if "fromont" in p.stem)
 examples = check_text(fromont.read_text(encoding="utf-8"), name=fromont.stem).examples
 or_report = next(e for e in examples if "OR" in e.name)
 single_update = next(e for e in examples if "update" in e.name)
-print(or_report.summary)
+print(or_report.summary())
 print("\n".join(or_report.warnings))
 assert all(c.status == "ok" for c in or_report.claims + single_update.claims)
 zero_sum_steps = [row[0] for row in slide_table if row[3] == 0]
