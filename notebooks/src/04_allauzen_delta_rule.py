@@ -195,6 +195,26 @@ assert np.allclose([[w.grad for w in r] for r in W1v], gW1, rtol=1e-12, atol=1e-
 print("engine: ∂l/∂a(1) = δ(1), ∂l/∂a(2) = δ(2), ∇W(1) and ∇W(2) agree")
 
 # %% [markdown]
+# The `nn` package keeps these quantities per layer, in the lecture's terms: built from the
+# same matrices (no bias vectors; the constant input $x_0 = 1$ plays the bias), each layer
+# reports its input, its pre-activations $a^{(l)}$ and, after `backward()`, its
+# $\delta^{(l)}$ and $\nabla_{W^{(l)}}$:
+
+# %%
+from nn import MLP
+
+mlp = MLP.from_matrices([W1n, W2n], None, ["tanh", "softmax"])
+probs = mlp(list(xn))
+(-probs[cls].log()).backward()
+hidden_nn, output_nn = mlp.layers
+print(mlp)
+print("δ(1) =", np.round(hidden_nn.deltas, 5), "  δ(2) =", np.round(output_nn.deltas, 5))
+assert np.allclose(hidden_nn.pre_activations, a1, rtol=1e-13)
+assert np.allclose(hidden_nn.deltas, d1, rtol=1e-12) and np.allclose(output_nn.deltas, d2)
+assert np.allclose(hidden_nn.weight_grads, gW1, rtol=1e-12)
+assert np.allclose(output_nn.weight_grads, gW2, rtol=1e-12)
+
+# %% [markdown]
 # ## 4. What a layer keeps
 #
 # The lecture lists what each layer must hold for back-propagation: its parameters
