@@ -343,6 +343,13 @@ class MLP(Module):
 
         return mlp_from_matrices(weights, biases, activations, **kw)
 
+    def report(self, digits: int = 4) -> str:
+        """Every layer's W⁽ᵏ⁾, β⁽ᵏ⁾, last x⁽ᵏ⁻¹⁾, a⁽ᵏ⁾, x⁽ᵏ⁾ and, after ``backward()``,
+        ∂l/∂W⁽ᵏ⁾, ∂l/∂β⁽ᵏ⁾, δ⁽ᵏ⁾, rounded to ``digits`` (see :mod:`nn.show`)."""
+        from .show import report
+
+        return report(self, digits)
+
     def spec(self) -> dict[str, Any]:
         spec = {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts),
                 "activations": self.activations, "bias": self.layers[0].bias}

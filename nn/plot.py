@@ -28,15 +28,25 @@ def plot_loss(history: Any, ax: Any = None, *, per_update: bool = False,
     ax = _axes(ax, (6, 3.5))
     losses = history.step_loss if per_update else history.loss
     ax.plot(range(1, len(losses) + 1), losses, color="tab:blue", label="loss")
+    val = getattr(history, "val_loss", [])
+    if val and not per_update:
+        ax.plot(range(1, len(val) + 1), val, color="tab:blue", linestyle="--",
+                label="validation loss")
     ax.set_xlabel("update" if per_update else "epoch")
     ax.set_ylabel("loss")
     accs = [a for a in getattr(history, "accuracy", []) if a is not None]
     if accuracy and accs and not per_update:
         ax2 = ax.twinx()
         ax2.plot(range(1, len(accs) + 1), accs, color="tab:orange", label="accuracy")
+        vaccs = [a for a in getattr(history, "val_accuracy", []) if a is not None]
+        if vaccs:
+            ax2.plot(range(1, len(vaccs) + 1), vaccs, color="tab:orange", linestyle="--",
+                     label="validation accuracy")
         ax2.set_ylabel("accuracy")
         ax2.set_ylim(0, 1.05)
     ax.set_title("training")
+    if val and not per_update:
+        ax.legend(loc="upper right")
     return ax
 
 

@@ -32,10 +32,13 @@ MODES = ("batch", "sgd", "minibatch")
 @dataclass
 class History:
     """What ``fit`` measured: per epoch ``loss`` and ``accuracy`` (None when not a
-    classification loss), per update ``step_loss`` and ``lr``."""
+    classification loss) and, with validation data, ``val_loss`` and ``val_accuracy``;
+    per update ``step_loss`` and ``lr``."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float | None] = field(default_factory=list)
     step_loss: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
 
@@ -137,6 +140,7 @@ def fit(
     rng: RNG = None,
     progress: bool | None = None,
     callback: Callable[[int, History], Any] | None = None,
+    validation: tuple[Sequence[Any], Sequence[Any]] | None = None,
 ) -> History:
     """Train ``model`` on (X, y) and return the :class:`History`.
 
@@ -147,6 +151,8 @@ def fit(
     ``f(output, target) -> bool``. ``rng``: shuffling for "sgd" and "minibatch".
     ``progress``: None = a bar only on a terminal; True/False force it on/off.
     ``callback(epoch, history)`` runs after each epoch; returning True stops training.
+    ``validation=(X_val, y_val)``: also measure loss and accuracy on held-out data after
+    each epoch (in eval mode, under ``no_grad``; the penalty is not included).
     """
     if mode not in MODES:
         raise ValueError(f"fit: mode must be one of {MODES}, got {mode!r}")
@@ -170,15 +176,36 @@ def fit(
     if isinstance(model, Module):
         model.train()
 
+    if validation is not None and len(validation[0]) != len(validation[1]):
+        raise ValueError(f"fit: validation has {len(validation[0])} inputs but "
+                         f"{len(validation[1])} targets")
     with gc_paused():
         return _loop(model, X, y, loss_fn, acc_fn, optimizer, scheduler, source, epochs, mode,
-                     batch_size, penalty, progress, callback)
+                     batch_size, penalty, progress, callback, validation)
+
+
+def _measure(model: Any, X: Sequence[Any], y: Sequence[Any], loss_fn: Any, acc_fn: Any,
+             ) -> tuple[float, float | None]:
+    """Mean loss and accuracy on (X, y), in eval mode, building no graph."""
+    if isinstance(model, Module):
+        model.eval()
+    try:
+        with no_grad():
+            outs = _forward(model, list(X))
+            total = sum(float(loss_fn(o, t).data) for o, t in zip(outs, y, strict=True))
+        acc = None
+        if acc_fn is not None:
+            acc = sum(bool(acc_fn(o, t)) for o, t in zip(outs, y, strict=True)) / len(X)
+        return total / len(X), acc
+    finally:
+        if isinstance(model, Module):
+            model.train()
 
 
 def _loop(model: Any, X: Sequence[Any], y: Sequence[Any], loss_fn: Any, acc_fn: Any,
           optimizer: Optimizer, scheduler: Scheduler | None, source: Any, epochs: int,
           mode: str, batch_size: int, penalty: Any, progress: bool | None, callback: Any,
-          ) -> History:
+          validation: tuple[Sequence[Any], Sequence[Any]] | None) -> History:
     history = History()
     n = len(X)
     order = list(range(n))
@@ -210,6 +237,10 @@ def _loop(model: Any, X: Sequence[Any], y: Sequence[Any], loss_fn: Any, acc_fn: 
                     right += sum(bool(acc_fn(o, t)) for o, t in zip(outs, targets, strict=False))
             history.loss.append(total / seen)
             history.accuracy.append(right / seen if acc_fn is not None else None)
+            if validation is not None:
+                vl, va = _measure(model, validation[0], validation[1], loss_fn, acc_fn)
+                history.val_loss.append(vl)
+                history.val_accuracy.append(va)
             if hasattr(bar, "set_postfix"):
                 post = {"loss": f"{history.loss[-1]:.4g}"}
                 if acc_fn is not None:

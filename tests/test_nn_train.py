@@ -160,3 +160,31 @@ def test_plots_draw_headless():
     xs, ys, Z = plot.decision_grid(net, X, steps=5)
     assert len(xs) == len(ys) == 5 and len(Z) == 5 and net.training
     ax.figure.savefig(io.BytesIO(), format="png")
+
+
+def test_validation_history_is_measured_in_eval_mode_without_a_graph():
+    X, y = datasets.make_moons(60, 0.1, rng=4)
+    Xtr, Xva, ytr, yva = datasets.train_test_split(X, y, 0.25, rng=0)
+    net = Sequential(Layer(2, 8, activation="tanh", rng=0), Dropout(0.2, rng=1), Layer(8, 1, rng=2))
+    h = fit(net, Xtr, ytr, loss="bce_with_logits", optimizer=Adam(net.parameters(), lr=0.05),
+            epochs=30, validation=(Xva, yva), progress=False)
+    assert len(h.val_loss) == len(h.val_accuracy) == 30
+    assert h.val_loss[-1] < h.val_loss[0] and h.val_accuracy[-1] >= 0.8
+    net.eval()
+    from autograd_core import no_grad
+
+    with no_grad():
+        outs = [net.predict(x) for x in Xva]
+    expected = sum(losses.binary_cross_entropy_with_logits(o, t).data
+                   for o, t in zip(outs, yva, strict=True)) / len(Xva)
+    assert h.val_loss[-1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_report_prints_the_slide_matrices():
+    net = MLP.from_matrices([[[0.5, -2.5], [1.2, 0.1]], [[1.0, -1.0]]], [[0.0, 0.5], [0.25]],
+                            "sigmoid")
+    before = net.report()
+    assert "W⁽¹⁾ = [[ 0.5 -2.5]" in before and "∂l/∂W" not in before
+    losses.half_squared_error(net([1.0, 2.0]), 0.0).backward()
+    after = net.report(digits=3)
+    assert "∂l/∂W⁽²⁾" in after and "δ⁽¹⁾" in after and "x⁽⁰⁾ = [1 2]" in after
