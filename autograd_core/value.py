@@ -22,7 +22,7 @@ from .mode import state
 if TYPE_CHECKING:
     from .grad_table import GradTable
 
-Number = Union[int, float]
+Number = int | float
 Operand = Union["Value", int, float]
 
 _new = object.__new__
@@ -213,7 +213,7 @@ class Value:
 
     def __pow__(self, exponent: Operand) -> Value:
         """aᶜ for a number c, or aᵇ for a Value b."""
-        if exponent.__class__ is Value:
+        if isinstance(exponent, Value):
             return _node(_power(self, exponent.data, exponent), (self, exponent), ops.POW)
         c = _as_float(exponent, what="exponent")
         return _node(_power(self, c), (self,), ops.pow_const(c))

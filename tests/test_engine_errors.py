@@ -227,3 +227,14 @@ def test_repr_never_walks_the_graph():
         y = y + 1.0
     assert len(repr(y)) < 60 and repr(y) == "Value(data=10001.0, grad=0.0, op='add')"
     assert repr(y.op) == "Op('add')" and repr(Value(0.0).relu().op) == "Op('relu', at_kink=True)"
+
+
+def test_subclasses_of_value_are_values_everywhere():
+    class Tagged(Value):
+        __slots__ = ()
+
+    a, b = Tagged(2.0), Value(3.0)
+    for y in (a + b, b - a, a * b, b / a, b**a, a**b, 2.0**a):
+        assert a in y.inputs
+    (g,) = ag.grad(b**a, [a])
+    assert g == 9.0 * math.log(3.0)
