@@ -10,7 +10,7 @@ from strategies import OPS, assert_close, build, recipes, tame, torch_grads
 
 import autograd_core as ag
 
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 
 
