@@ -50,9 +50,17 @@ def plot_loss(history: Any, ax: Any = None, *, per_update: bool = False,
     return ax
 
 
+def _one(model: Any, x: list[float]) -> Any:
+    """The model's output for one example (a model that takes batches gets a batch of one)."""
+    if getattr(model, "acts_on_batch", False):
+        out = model([x])[0]
+        return out[0] if len(out) == 1 else out
+    return model(x)
+
+
 def _default_predict(model: Any) -> Callable[[list[float]], float]:
     def predict(p: list[float]) -> float:
-        out = model(p)
+        out = _one(model, p)
         if isinstance(out, (list, tuple)):
             values = [float(v) for v in out]
             return float(max(range(len(values)), key=values.__getitem__))
@@ -94,7 +102,11 @@ def plot_decision_boundary(model: Any, X: Sequence[Sequence[float]], y: Sequence
     """
     ax = _axes(ax, (5, 5))
     xs, ys, Z = decision_grid(model, X, steps=steps, predict=predict)
-    single = not isinstance(model(list(X[0])), (list, tuple)) if predict is None else True
+    if predict is None:
+        with no_grad():
+            single = not isinstance(_one(model, list(X[0])), (list, tuple))
+    else:
+        single = True
     if single and threshold is not None:
         Zc = [[1.0 if v > threshold else 0.0 for v in row] for row in Z]
         ax.contourf(xs, ys, Zc, levels=[-0.5, 0.5, 1.5], cmap="coolwarm", alpha=0.35)

@@ -23,6 +23,10 @@ def _as_list(y: Any) -> list[Any]:
 
 
 class Sequential(Module):
+    """Modules in a chain, called on a batch (a list of examples); ``predict(x)`` for one."""
+
+    acts_on_batch = True
+
     def __init__(self, *modules: Module) -> None:
         for m in modules:
             if not isinstance(m, Module):

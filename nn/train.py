@@ -108,7 +108,7 @@ ACCURACY: dict[str, Callable[[Any, Any], bool]] = {
 
 # ---------------------------------------------------------------- the loop
 def _forward(model: Any, batch: list[Any]) -> list[Any]:
-    if getattr(model, "acts_on_batch", False) or type(model).__name__ == "Sequential":
+    if getattr(model, "acts_on_batch", False):
         outs = model(batch)
         return [o[0] if len(o) == 1 else o for o in outs]
     return [model(x) for x in batch]
@@ -257,13 +257,17 @@ def _loop(model: Any, X: Sequence[Any], y: Sequence[Any], loss_fn: Any, acc_fn: 
 def evaluate(model: Any, X: Sequence[Any], y: Sequence[Any],
              correct: Callable[[Any, Any], bool] = correct_argmax) -> float:
     """The fraction of examples ``correct(model(x), y)`` holds for (under ``no_grad``,
-    in eval mode)."""
+    in eval mode). The default, argmax, needs several outputs; for one output pass
+    ``correct_sign`` (scores, ±1 labels), ``correct_logit`` or ``correct_threshold``."""
     if isinstance(model, Module):
         model.eval()
     try:
         with no_grad():
             outs = _forward(model, list(X))
-        return sum(bool(correct(o, t)) for o, t in zip(outs, y, strict=False)) / len(X)
+        if correct is correct_argmax and outs and len(_outputs(outs[0])) == 1:
+            raise ValueError("evaluate: the model has one output, so argmax is always class 0; "
+                             "pass correct=correct_sign, correct_logit or correct_threshold")
+        return sum(bool(correct(o, t)) for o, t in zip(outs, y, strict=True)) / len(X)
     finally:
         if isinstance(model, Module):
             model.train()

@@ -160,6 +160,18 @@ def test_plots_draw_headless():
     xs, ys, Z = plot.decision_grid(net, X, steps=5)
     assert len(xs) == len(ys) == 5 and len(Z) == 5 and net.training
     ax.figure.savefig(io.BytesIO(), format="png")
+    seq = Sequential(Layer(2, 3, activation="tanh", rng=0), Layer(3, 2, rng=1))
+    assert plot.plot_decision_boundary(seq, X, y, steps=5).collections
+
+
+def test_evaluate_refuses_argmax_on_a_single_output():
+    from nn.train import correct_sign
+
+    X, y = datasets.xor()
+    net = MLP(2, [2, 1], rng=0)
+    with pytest.raises(ValueError, match="one output"):
+        evaluate(net, X, y)
+    assert 0.0 <= evaluate(net, X, datasets.to_signs(y), correct_sign) <= 1.0
 
 
 def test_validation_history_is_measured_in_eval_mode_without_a_graph():
