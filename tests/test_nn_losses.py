@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd_core import Value
 from nn import Layer, Neuron
@@ -251,3 +253,32 @@ def test_bce_with_logits_survives_where_the_naive_formula_overflows():
     z = Value(-800.0)
     loss = L.binary_cross_entropy_with_logits(z, 1.0)  # naive: -log(σ(-800)) = -log(0)
     assert math.isfinite(loss.data) and loss.data == pytest.approx(800.0)
+
+
+# ---------------------------------------------------------------- breadth (hypothesis)
+reals = st.floats(-30, 30, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(reals, min_size=2, max_size=6), st.data())
+def test_cross_entropy_matches_torch_anywhere(u, data):
+    t = data.draw(st.integers(0, len(u) - 1))
+    check(lambda vs: L.cross_entropy(vs, t),
+          lambda x: F.cross_entropy(x[None], torch.tensor([t])), u)
+
+
+@settings(max_examples=60, deadline=None)
+@given(reals, st.floats(0, 1))
+def test_bce_with_logits_matches_torch_anywhere(z, y):
+    check(lambda vs: L.binary_cross_entropy_with_logits(vs[0], y),
+          lambda t: F.binary_cross_entropy_with_logits(t, torch.tensor([y], dtype=T)), [z])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(reals, min_size=1, max_size=5), st.data())
+def test_mse_and_half_squared_error_match_torch_anywhere(u, data):
+    y = data.draw(st.lists(reals, min_size=len(u), max_size=len(u)))
+    check(lambda vs: L.half_squared_error(vs, y),
+          lambda t: 0.5 * ((t - torch.tensor(y, dtype=T)) ** 2).sum(), u)
+    check(lambda vs: L.mse([vs], [y]),
+          lambda t: F.mse_loss(t, torch.tensor(y, dtype=T)), u)

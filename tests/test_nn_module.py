@@ -209,3 +209,26 @@ def test_readme_nn_snippet_runs_as_written(tmp_path, monkeypatch, capsys):
                       + torch.tensor([-1.5, -1.3, 2.0], dtype=torch.float64))
     o = torch.sigmoid(torch.tensor([-1.5, 0.2, 0.5], dtype=torch.float64) @ h + 1.0)
     assert float(first) == round(o.item(), 4)
+
+
+def test_a_micrograd_style_subclass_overriding_parameters_still_works():
+    """micrograd users write Module subclasses that override parameters(); zero_grad and
+    num_parameters must use it."""
+    from autograd_core import Value
+    from nn import Module
+
+    class Scale(Module):
+        def __init__(self):
+            self.k = Value(2.0)
+
+        def __call__(self, x):
+            return self.k * x
+
+        def parameters(self):
+            return [self.k]
+
+    m = Scale()
+    m(3.0).backward()
+    assert m.k.grad == 3.0 and m.num_parameters() == 1
+    m.zero_grad()
+    assert m.k.grad == 0.0
