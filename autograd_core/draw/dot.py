@@ -16,9 +16,13 @@ into one box, with a note saying so.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
+
+from graphviz.quoting import quote
 
 from ..backprop import build_grad, topological_order
 from ..grad_table import GradTable
@@ -173,6 +177,22 @@ def draw_backward(
         max_nodes=_check_max_nodes(max_nodes), rankdir=rankdir, title=title,
         name="backward", grad_order=grad_order,
     )
+
+
+_UNESCAPED_QUOTE = re.compile(r'(?<!\\)"')
+
+
+def _quote_text(text: str) -> str:
+    """A DOT quoted string (what graphviz.quoting.quote does for labels, but fast)."""
+    if '"' in text:
+        text = _UNESCAPED_QUOTE.sub('\\\\"', text)
+    return f'"{text}"'
+
+
+@lru_cache(maxsize=256)
+def _attr_text(items: tuple[tuple[str, str], ...]) -> str:
+    """``k=v k=v`` for a node's style attributes (few distinct sets: cached)."""
+    return " ".join(f"{k}={quote(v)}" for k, v in items)
 
 
 class _Builder:
@@ -523,14 +543,13 @@ class _Builder:
         return fields
 
     def _write_nodes(self, g: Drawing, buckets: dict[tuple[Any, ...], list[Any]]) -> None:
-        quote = g._quote
-
         def lines(items: list[tuple[str, dict[str, str]]], indent: str) -> list[str]:
-            return [
-                f"{indent}{nid} [" + " ".join(f"{k}={quote(val)}" for k, val in attrs.items())
-                + "]\n"
-                for nid, attrs in items
-            ]
+            out = []
+            for nid, attrs in items:
+                rest = {k: val for k, val in attrs.items() if k != "label"}
+                out.append(f"{indent}{nid} [label={_quote_text(attrs['label'])} "
+                           f"{_attr_text(tuple(rest.items()))}]\n")
+            return out
 
         body = g.body
         body.extend(lines(buckets.get((), []), "\t"))
