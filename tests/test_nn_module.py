@@ -232,3 +232,14 @@ def test_a_micrograd_style_subclass_overriding_parameters_still_works():
     assert m.k.grad == 3.0 and m.num_parameters() == 1
     m.zero_grad()
     assert m.k.grad == 0.0
+
+
+def test_importing_nn_loads_neither_torch_nor_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys, nn, nn.plot, nn.torch_bridge, nn.train; "
+            "print(sorted(m for m in ('torch', 'matplotlib', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
