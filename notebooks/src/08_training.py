@@ -83,8 +83,9 @@ print("batch gradient = mean of the 60 per-example gradients (all",
       len(batch_grad), "parameters)")
 
 # %% [markdown]
-# Now 30 epochs of each, with plain SGD updates. Per *epoch* the stochastic versions make
-# many more updates and get further; per *update* they are noisier.
+# Now 30 epochs of each, with plain SGD updates (the learning rate smaller when the
+# gradient is estimated from fewer examples). Per *epoch* the stochastic versions make many
+# more updates and get further; per *update* they are noisier.
 
 # %%
 runs = {}
@@ -379,15 +380,20 @@ assert stats["normal"][1][-1] < 0.05
 
 # %% [markdown]
 # And the recipe that does not work at all: all weights zero. Every hidden unit computes
-# the same thing and receives the same gradient, so they stay identical forever (and with
-# tanh and no bias they stay at exactly 0).
+# the same thing and receives the same gradient, so they stay identical forever. With tanh
+# it is worse still: tanh(0) = 0, so every hidden unit outputs 0, the output weights get no
+# gradient, the hidden weights get none back through them, and only the output bias could
+# learn; with balanced classes (σ(0) = ½ is already the best constant) even its gradient is 0.
 
 # %%
 net = MLP(2, [4, 1], activation="tanh", init="zeros")
 h = fit(net, X, y, loss="bce_with_logits", lr=0.5, epochs=20, progress=False)
 hidden = net.layers[0].weights
 print("hidden weights after 20 epochs:", hidden)
+print("output weights:", net.layers[1].weights, " output bias:", net.layers[1].biases)
 assert all(row == hidden[0] for row in hidden)
+assert net.layers[1].weights == [[0.0] * 4] and abs(net.layers[1].biases[0]) < 1e-12
+assert sum(y) == len(y) / 2
 
 # %% [markdown]
 # ## 5. Regularisation
