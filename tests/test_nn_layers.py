@@ -240,3 +240,35 @@ def test_layer_from_matrix_matches_the_mlp_builder():
         from nn import set_layer
 
         set_layer(layer, [[1.0, 2.0]], B1)
+
+
+def test_seed_002_objective_mean_bce_plus_lambda_over_2m_gradient_matches_torch():
+    """E(w) = −(1/m) Σᵢ Σₖ [yₖ log σₖ + (1 − yₖ) log(1 − σₖ)] + λ/(2m) Σ w² (weights only):
+    its gradient is torch's; the penalty's part of it is (λ/m)·w."""
+    X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]]
+    Y = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+    lam, m = 0.7, len(X)
+    net = MLP(2, [3, 2], "sigmoid", "sigmoid", rng=5)
+    data = L.mean([sum((L.binary_cross_entropy(o, yk) for o, yk in zip(net(x), y, strict=True)),
+                       Value(0.0)) for x, y in zip(X, Y, strict=True)])
+    E = data + L.l2_penalty(net.weight_parameters(), lam, m=m)
+    E.backward()
+
+    tW = [torch.tensor(layer.weights, dtype=T, requires_grad=True) for layer in net.layers]
+    tb = [torch.tensor(layer.biases, dtype=T, requires_grad=True) for layer in net.layers]
+    h = torch.tensor(X, dtype=T)
+    for W, b in zip(tW, tb, strict=True):
+        h = torch.sigmoid(h @ W.T + b)
+    yt = torch.tensor(Y, dtype=T)
+    bce = -(yt * torch.log(h) + (1 - yt) * torch.log(1 - h)).sum() / m
+    Et = bce + lam / (2 * m) * sum((W**2).sum() for W in tW)
+    Et.backward()
+    assert E.data == pytest.approx(Et.item(), rel=1e-12)
+    for layer, W, b in zip(net.layers, tW, tb, strict=True):
+        close_matrix(layer.weight_grads, W.grad)
+        close_matrix(layer.bias_grads, b.grad)  # biases are not penalised
+    # the penalty alone contributes (λ/m)·w, not the (λ/2m)·w the slide's derivative shows
+    w = net.weight_parameters()[0]
+    w.grad = 0.0
+    L.l2_penalty([w], lam, m=m).backward()
+    assert w.grad == pytest.approx(lam / m * w.data, rel=1e-15)

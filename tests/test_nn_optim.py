@@ -163,3 +163,18 @@ def test_bad_arguments_are_named():
         optim.SGD([Value(1.0)], lr=0.1, nesterov=True)
     with pytest.raises(TypeError, match="must be Values"):
         optim.SGD([1.0], lr=0.1)
+
+
+def test_seed_002_momentum_form_is_the_same_path():
+    """v ← αv − η∂E/∂w, w ← w + v (seed 002) is SGD(momentum=α) with v ↦ −η·v."""
+    ps = [Value(x, role="param") for x in START]
+    eta, alpha, v = 0.05, 0.5, [0.0] * 3
+    ours = run_ours(lambda p: optim.Momentum(p, lr=eta, momentum=alpha))
+    for k in range(STEPS):
+        for p in ps:
+            p.grad = 0.0
+        objective(ps).backward()
+        v = [alpha * vi - eta * p.grad for vi, p in zip(v, ps, strict=True)]
+        for p, vi in zip(ps, v, strict=True):
+            p.data += vi
+        assert [p.data for p in ps] == pytest.approx(ours[k], rel=1e-12)
