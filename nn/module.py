@@ -175,7 +175,11 @@ class Module:
 
 def read_model_file(path: str | os.PathLike[str]) -> Any:
     """The parsed JSON of a model file; a truncated or non-JSON file is a ModelFileError."""
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ModelFileError(f"{path}: not a model file (not UTF-8 text: {e.reason} at byte "
+                             f"{e.start})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:

@@ -243,3 +243,17 @@ def test_importing_nn_loads_neither_torch_nor_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_binary_garbage_and_nan_parameters_are_refused(tmp_path):
+    net = MLP(2, [2, 1], rng=5)
+    before = snapshot(net)
+    garbage = tmp_path / "g.json"
+    garbage.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(ModelFileError, match="not UTF-8"):
+        net.load(garbage)
+    state = good_state()
+    state["parameters"]["layers.0.neurons.0.b"] = float("nan")
+    with pytest.raises(ModelFileError, match="not a finite number"):
+        net.load(bad_file(tmp_path, json.dumps(state)))
+    assert snapshot(net) == before
