@@ -12,7 +12,9 @@ Modules: :mod:`nn.module` (Module, save/load), :mod:`nn.layers` (Neuron, Layer, 
 :mod:`nn.build` (networks from the slides' matrices), :mod:`nn.activations`,
 :mod:`nn.init`, :mod:`nn.losses`, :mod:`nn.optim`, :mod:`nn.perceptron`,
 :mod:`nn.regularization` (Dropout, BatchNorm), :mod:`nn.sequential`, :mod:`nn.train`
-(fit), :mod:`nn.datasets`, :mod:`nn.plot`, :mod:`nn.torch_bridge`.
+(fit, evaluate), :mod:`nn.show` (the slides' matrices as text), :mod:`nn.speed` (gc_paused),
+:mod:`nn.datasets`, :mod:`nn.plot` (matplotlib, imported lazily), :mod:`nn.torch_bridge`
+(torch, imported lazily).
 """
 
 from . import activations, datasets, init, losses, optim
@@ -35,12 +37,13 @@ from .optim import (
 from .perceptron import Perceptron, PerceptronStep
 from .regularization import BatchNorm, Dropout
 from .sequential import Sequential
+from .speed import gc_paused
 from .train import History, evaluate, fit
 
 __all__ = [
     "MLP", "SGD", "AdaDelta", "AdaGrad", "Adam", "AdamW", "BatchNorm", "Dropout", "History",
     "Layer", "ModelFileError", "Module", "Momentum", "Nesterov", "Neuron", "Perceptron",
     "PerceptronStep", "RMSProp", "Scheduler", "Sequential", "activations", "datasets",
-    "evaluate", "fit", "init", "inverse_time", "linear_decay", "load_model", "losses",
+    "evaluate", "fit", "gc_paused", "init", "inverse_time", "linear_decay", "load_model", "losses",
     "mlp_from_matrices", "optim", "set_layer", "with_bias_input",
 ]
