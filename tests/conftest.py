@@ -5,11 +5,19 @@ Fixtures here are shared by every test file; add yours with a short docstring.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from autograd_core.mode import state
+
+# On CI (CI=true) hypothesis replays the same examples every run, so a red build always means a
+# change broke something; on a developer's machine it keeps exploring new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
