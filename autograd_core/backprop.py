@@ -49,8 +49,12 @@ def _topological_order(root: Value, visited: set[Value]) -> list[Value]:
             append(node)
         elif not seen(node):
             mark(node)
+            inputs = node._inputs
+            if not inputs:  # a leaf has nothing to wait for
+                append(node)
+                continue
             push((node, True))
-            for parent in node._inputs:
+            for parent in inputs:
                 if not seen(parent):
                     push((parent, False))
     return order
