@@ -88,7 +88,9 @@ class Module:
         return [p for _, p in self.named_parameters()]
 
     def weight_parameters(self) -> list[Value]:
-        """The parameters a weight penalty usually covers: weights, not biases or γ, β."""
+        """The parameters a weight penalty usually covers: weights, not biases or γ, β.
+        (With an implicit bias the bias is the weight ``w.0`` of the input x₀ = 1, and is
+        included, as it is in seed 000's and 003's notation.)"""
         return [p for n, p in self.named_parameters() if ".w." in f".{n}"]
 
     def num_parameters(self) -> int:
