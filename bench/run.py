@@ -31,6 +31,7 @@ class Options:
     memory_size: int = 100_000
     pruned_sizes: tuple[int, int] = (100_000, 100)
     demo_steps: int = 3
+    demo_points: int = 100
     rounds: int = 5
     micrograd_max_ops: int = 300_000  # ~1.1 kB per op: a 10⁶ chain would need > 3 GB
     engines: tuple[str, ...] = ENGINE_NAMES
@@ -39,7 +40,7 @@ class Options:
     @classmethod
     def quick(cls) -> Options:
         return cls(chain_sizes=[30, 300], wide_size=300, memory_size=1000, pruned_sizes=(300, 10),
-                   demo_steps=1, rounds=2, gc_variants=True)
+                   demo_steps=1, demo_points=20, rounds=2, gc_variants=True)
 
 
 def _rounds_for(ops: int, rounds: int) -> int:
@@ -160,7 +161,7 @@ def run_wide_sum(engines: dict[str, Engine], opts: Options, log) -> list[dict[st
 
 def run_demo(engines: dict[str, Engine], opts: Options, log, gc_paused: bool = False
              ) -> dict[str, Any]:
-    X, y = workloads.moons()
+    X, y = workloads.moons(opts.demo_points)
     models = {name: workloads.MLP(e, 2, [16, 16, 1]) for name, e in engines.items()}
     col = Collector()
     losses: dict[str, list[float]] = {name: [] for name in engines}
@@ -203,7 +204,8 @@ def run_demo(engines: dict[str, Engine], opts: Options, log, gc_paused: bool = F
             e["gc_share"] = statistics.median(gc_share[name])
     case = "demo step, gc_paused()" if gc_paused else "demo step"
     log(f"{case}: done")
-    return _row(case, "MLP(2,[16,16,1]) × 100", workloads.demo_ops(), summary,
+    size = f"MLP(2,[16,16,1]) × {opts.demo_points}"
+    return _row(case, size, workloads.demo_ops(opts.demo_points), summary,
                 check=_agree(checks, rel=1e-7))
 
 

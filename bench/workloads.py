@@ -148,14 +148,14 @@ def demo_step(engine: Engine, model: MLP, X: list[list[float]], y: list[float], 
     return total.data
 
 
-def demo_ops() -> int:
+def demo_ops(points: int = 100) -> int:
     """Ops in one demo step's graph (our engine's count: nodes with a derivative rule)."""
     from autograd_core import topological_order
 
     from .engines import load
 
     ours = load(("ours",))[0]["ours"]
-    X, y = moons()
+    X, y = moons(points)
     total, _ = demo_loss(ours, MLP(ours, 2, [16, 16, 1]), X, y)
     return sum(not node.is_leaf for node in topological_order(total))
 
