@@ -33,8 +33,6 @@ def _node(data: float, inputs: tuple[Value, ...], op: ops.Op) -> Value:
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = None
-    out._grad_table = None
     if state.fast:
         out._op = op
         out._inputs = inputs
@@ -65,10 +63,8 @@ def _lift(x: Any) -> Value:
         c = _new(Value)
         c.data = x if x.__class__ is float else float(x)
         c.grad = 0.0
-        c.label = None
         c._op = ops.CONST
         c._inputs = ()
-        c._grad_table = None
         return c
     if isinstance(x, Value):
         return x
@@ -91,14 +87,13 @@ class Value:
     5.436564
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_inputs", "_grad_table", "__weakref__")
+    # _label and _table are left unset on most nodes (one store less per op): unset reads as None
+    __slots__ = ("data", "grad", "_label", "_op", "_inputs", "_table", "__weakref__")
 
     data: float
     grad: Any
-    label: str | None
     _op: ops.Op
     _inputs: tuple[Value, ...]
-    _grad_table: GradTable | None
 
     def __init__(self, data: Any, label: str | None = None, *, role: str = "input") -> None:
         """A leaf: ``role`` is "input" (default), "param" (a trainable weight) or "const"."""
@@ -108,12 +103,26 @@ class Value:
             raise TypeError(f"Value label must be a string or None, got {label!r}")
         self.data = data
         self.grad = 0.0
-        self.label = label
+        if label is not None:
+            self._label = label
         self._op = _LEAF_ROLES.get(role) or _bad_role(role)
         self._inputs = ()
-        self._grad_table = None
 
     # ------------------------------------------------------------ what it is
+    @property
+    def label(self) -> str | None:
+        """An optional name, shown in drawings, tables and messages."""
+        return getattr(self, "_label", None)
+
+    @label.setter
+    def label(self, label: str | None) -> None:
+        self._label = label
+
+    @property
+    def _grad_table(self) -> GradTable | None:
+        """The table of the last backward() from this node, or None."""
+        return getattr(self, "_table", None)
+
     @property
     def op(self) -> ops.Op:
         """The operation that produced this value (a leaf op for inputs, params, constants)."""
@@ -299,7 +308,7 @@ class Value:
         """
         from .backprop import backward
 
-        self._grad_table = backward(self, _as_float(gradient, what="gradient"), keep_terms)
+        self._table = backward(self, _as_float(gradient, what="gradient"), keep_terms)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on every node of this node's graph."""
