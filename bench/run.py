@@ -32,6 +32,7 @@ class Options:
     pruned_sizes: tuple[int, int] = (100_000, 100)
     demo_steps: int = 3
     demo_points: int = 100
+    min_ops: int = 30_000  # a small chain is built this many ops' worth of times per round
     rounds: int = 5
     micrograd_max_ops: int = 300_000  # ~1.1 kB per op: a 10⁶ chain would need > 3 GB
     engines: tuple[str, ...] = ENGINE_NAMES
@@ -40,12 +41,12 @@ class Options:
     @classmethod
     def quick(cls) -> Options:
         return cls(chain_sizes=[30, 300], wide_size=300, memory_size=1000, pruned_sizes=(300, 10),
-                   demo_steps=1, demo_points=20, rounds=2, gc_variants=True)
+                   demo_steps=1, demo_points=20, rounds=2, min_ops=0, gc_variants=True)
 
 
 def _rounds_for(ops: int, rounds: int) -> int:
-    """Fewer rounds for the biggest graphs (≥ 2 so there is still a median)."""
-    return min(rounds, max(2, int(2e6 // max(ops, 1))))
+    """Fewer rounds for the biggest graphs (at least 3, for a median)."""
+    return min(rounds, max(3, int(2e6 // max(ops, 1))))
 
 
 def _rotate(names: list[str], r: int) -> list[str]:
@@ -124,7 +125,7 @@ def run_chain(engines: dict[str, Engine], opts: Options, log) -> list[dict[str, 
                                         for p in ("build", "backward")}
                     continue
                 gc.collect()
-                times, check = workloads.chain(engines[name], n)
+                times, check = _repeated(workloads.chain, engines[name], n, ops, opts.min_ops)
                 per_engine[name] = times
                 checks[name] = check
             col.add_round(per_engine)
@@ -133,6 +134,18 @@ def run_chain(engines: dict[str, Engine], opts: Options, log) -> list[dict[str, 
             rows.append(_row(f"chain {phase}", n, ops, col.summary(phase), check=agree))
         log(f"chain n={n}: done")
     return rows
+
+
+def _repeated(workload, engine: Engine, n: int, ops: int, min_ops: int):
+    """Small graphs run several times within a round (≥ min_ops ops in all): mean times."""
+    reps = max(1, min_ops // ops)
+    total: dict[str, float | str] = {}
+    for _ in range(reps):
+        times, check = workload(engine, n)
+        for phase, t in times.items():
+            prev = total.get(phase, 0.0)
+            total[phase] = t if isinstance(t, str) or isinstance(prev, str) else prev + t / reps
+    return total, check
 
 
 def run_wide_sum(engines: dict[str, Engine], opts: Options, log) -> list[dict[str, Any]]:
