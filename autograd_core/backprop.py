@@ -106,6 +106,7 @@ def _build_grad(
     keep_terms: bool,
     into_grad: bool,
 ) -> GradTable:
+    """build_grad's work; ``into_grad``: also add each ∂z/∂node into ``node.grad``."""
     if targets is None:
         order = topological_order(z)
     else:
@@ -124,9 +125,9 @@ def _build_grad(
         seed = Value(seed, role="const")
 
     if targets is None and not (create_graph or keep_terms or state.check_finite):
-        grads = _backprop_floats(order, z, seed, into_grad)
+        grads = _backprop_floats(order, z, seed, into_grad)  # adds into .grad as it goes
         terms = None
-        into_grad = False  # done
+        into_grad = False
     else:
         relevant = set(order) if targets is not None else None
         terms = {} if keep_terms else None
