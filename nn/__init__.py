@@ -12,10 +12,13 @@ Modules: :mod:`nn.module` (Module, save/load), :mod:`nn.layers` (Neuron, Layer, 
 :mod:`nn.build` (networks from the slides' matrices), :mod:`nn.activations`,
 :mod:`nn.init`, :mod:`nn.losses`, :mod:`nn.optim`, :mod:`nn.perceptron`,
 :mod:`nn.regularization` (Dropout, BatchNorm), :mod:`nn.sequential`, :mod:`nn.train`
-(fit, evaluate), :mod:`nn.show` (the slides' matrices as text), :mod:`nn.speed` (gc_paused),
+(fit, evaluate), :mod:`nn.show` (the slides' matrices as text), ``gc_paused`` (from
+autograd_core),
 :mod:`nn.datasets`, :mod:`nn.plot` (matplotlib, imported lazily), :mod:`nn.torch_bridge`
 (torch, imported lazily).
 """
+
+from autograd_core import gc_paused
 
 from . import activations, datasets, init, losses, optim
 from .build import mlp_from_matrices, set_layer, with_bias_input
@@ -37,7 +40,6 @@ from .optim import (
 from .perceptron import Perceptron, PerceptronStep
 from .regularization import BatchNorm, Dropout
 from .sequential import Sequential
-from .speed import gc_paused
 from .train import History, evaluate, fit
 
 __all__ = [

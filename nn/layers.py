@@ -26,12 +26,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from autograd_core import Value, vsum
+from autograd_core import Value, gc_paused, vsum
 
 from . import activations as act
 from .init import RNG, Initializer, get_initializer, make_rng
 from .module import Module
-from .speed import gc_paused
 
 Bias = bool | str  # True/"explicit", False/"none", "implicit"
 Vector = Sequence[Value | float]

@@ -18,13 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd_core import Value, no_grad, vsum
+from autograd_core import Value, gc_paused, no_grad, vsum
 
 from .init import RNG, make_rng
 from .losses import get_loss
 from .module import Module
 from .optim import SGD, Optimizer, Schedule, Scheduler
-from .speed import gc_paused
 
 MODES = ("batch", "sgd", "minibatch")
 

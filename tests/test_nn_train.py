@@ -9,9 +9,8 @@ import random
 
 import pytest
 
-from autograd_core import Value
+from autograd_core import Value, gc_paused
 from nn import MLP, Adam, Dropout, Layer, Sequential, datasets, evaluate, fit, losses, optim
-from nn.speed import gc_paused
 
 
 def test_micrograd_moons_demo_with_the_import_swapped_reaches_100_percent():
