@@ -7,7 +7,7 @@
 
 The output format comes from ``-o``'s suffix: .svg, .png/.pdf (system Graphviz only), .dot/.gv
 (the DOT text, no renderer needed), .html (the page that steps through back-propagation).
-Without ``-o`` the DOT text is printed.
+Without ``-o`` (or with ``-o -``) the DOT text is printed.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
                    metavar="NAME=VALUE", help="values of the expression's parameters "
                                               "(drawn as parameters)")
     p.add_argument("-o", "--output", type=Path, default=None,
-                   help="file to write (.svg .png .pdf .dot .html); default: print the DOT")
+                   help="file to write (.svg .png .pdf .dot .html); '-' or none: print the DOT")
     p.add_argument("--backward", action="store_true",
                    help="draw the symbol-to-symbol backward graph (create_graph=True)")
     p.add_argument("--steps", action="store_true",
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     collapse = args.collapse
     if collapse and collapse not in ("neurons", "layers"):
         collapse = [c.strip() for c in collapse.split(",") if c.strip()]
-    out = args.output
+    out = None if args.output is None or str(args.output) == "-" else args.output
     try:
         if out is not None and out.suffix.lower() in (".html", ".htm"):
             write_stepper(root, out, precision=args.precision, renderer=args.renderer)

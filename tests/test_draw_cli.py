@@ -100,6 +100,14 @@ def test_draw_prints_the_dot_of_the_forward_graph_with_gradients(capsys):
     assert p.nodes[by_label["w"]]["style"] == "filled,rounded"  # drawn as a parameter
 
 
+def test_dash_as_output_prints_the_dot_and_writes_no_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["draw", "x*2", "--let", "x=1", "-o", "-"]) == 0
+    p = parse_dot(capsys.readouterr().out)
+    assert {lines(p, n)[0] for n in drawn(p)} >= {"x"}
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
 def test_draw_backward_and_precision(capsys):
     assert main(["draw", "z = x*x", "--let", "x=1.23456", "--backward", "--precision", "3"]) == 0
     p = parse_dot(capsys.readouterr().out)
