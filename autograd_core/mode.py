@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 
 class _State:
@@ -29,44 +29,39 @@ state = _State()
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
+def _switched(*, build_graph: bool | None = None, check_finite: bool | None = None
+              ) -> Iterator[None]:
+    """Set the given switches inside the block; restore both on the way out."""
+    saved = (state.build_graph, state.check_finite)
+    state._set(saved[0] if build_graph is None else build_graph,
+               saved[1] if check_finite is None else check_finite)
+    try:
+        yield
+    finally:
+        state._set(*saved)
+
+
+def no_grad() -> AbstractContextManager[None]:
     """Operations inside build no graph: their results are plain leaves.
 
     Use it for parameter updates and for evaluating a trained model.
     """
-    saved = (state.build_graph, state.check_finite)
-    state._set(False, saved[1])
-    try:
-        yield
-    finally:
-        state._set(*saved)
+    return _switched(build_graph=False)
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> AbstractContextManager[None]:
     """Build graphs again inside a ``no_grad()`` block."""
-    saved = (state.build_graph, state.check_finite)
-    state._set(True, saved[1])
-    try:
-        yield
-    finally:
-        state._set(*saved)
+    return _switched(build_graph=True)
 
 
 def is_grad_enabled() -> bool:
     return state.build_graph
 
 
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
+def detect_anomaly() -> AbstractContextManager[None]:
     """Raise :class:`~autograd_core.errors.AnomalyError` at the first op whose forward result
     or backward contribution is NaN or infinite although its inputs were finite, naming it."""
-    saved = (state.build_graph, state.check_finite)
-    state._set(saved[0], True)
-    try:
-        yield
-    finally:
-        state._set(*saved)
+    return _switched(check_finite=True)
 
 
 @contextmanager
