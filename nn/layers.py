@@ -185,7 +185,11 @@ class Layer(Module):
         return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
 
     def __call__(self, x: Vector) -> Value | list[Value]:
-        self._last_x = list(x)
+        # Numbers become input nodes once per forward, shared by every neuron (x₁, x₂, …):
+        # otherwise each neuron would wrap each number in a constant of its own.
+        x = [xi if isinstance(xi, Value) else Value(xi, label=f"x{i}")
+             for i, xi in enumerate(x, start=1)]
+        self._last_x = x
         if self.softmax:
             a = [n.preactivation(x) for n in self.neurons]
             out = act.softmax(a)

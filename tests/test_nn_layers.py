@@ -272,3 +272,13 @@ def test_seed_002_objective_mean_bce_plus_lambda_over_2m_gradient_matches_torch(
     w.grad = 0.0
     L.l2_penalty([w], lam, m=m).backward()
     assert w.grad == pytest.approx(lam / m * w.data, rel=1e-15)
+
+
+def test_number_inputs_become_one_input_node_each_shared_by_every_neuron():
+    from autograd_core import topological_order
+
+    net = MLP(2, [3, 1], rng=0)
+    out = net([0.5, -0.5])
+    leaves = [v for v in topological_order(out) if v.role == "input"]
+    assert sorted(v.label for v in leaves) == ["x1", "x2"]  # not one copy per neuron
+    assert [v.data for v in sorted(leaves, key=lambda v: v.label)] == [0.5, -0.5]
