@@ -40,6 +40,7 @@ from .drawing import Drawing
 
 DEFAULT_MAX_NODES = 400
 MIN_MAX_NODES = 8
+LAYOUT_EFFORT_ABOVE = 150  # DOT nodes; above this, dot's layout effort is capped (nslimit)
 _SUMMARY = "summary"
 
 
@@ -516,9 +517,14 @@ class _Builder:
             body.append(f"\t{a} -> {b}{styles[kind]}\n")
         if legend:
             self._legend(g, used_kinds)
+        n_drawn = sum(len(x) for x in buckets.values())
+        if n_drawn > LAYOUT_EFFORT_ABOVE:
+            # cap dot's network-simplex iterations: long edges (a leaf used far downstream)
+            # otherwise make it run for minutes on a few hundred nodes (70 s → 1 s measured)
+            g.graph_attr["nslimit"] = "1"
         g.counts = {
             "values": len(self.order),
-            "dot_nodes": sum(len(x) for x in buckets.values()),
+            "dot_nodes": n_drawn,
             "edges": len(edges),
             "hidden": len(self.hidden),
         }
