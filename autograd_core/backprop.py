@@ -27,14 +27,24 @@ from .value import Value, describe
 _data = attrgetter("data")
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(
+    root: Value | Iterable[Value], *, exclude: Iterable[Value] = ()
+) -> list[Value]:
     """Every ancestor of ``root`` (root last), each node after all of its inputs.
 
+    ``root`` may also be several roots: their ancestors, each listed once. Nodes in
+    ``exclude`` (and what lies only behind them) are treated as not there.
     An explicit stack replaces recursion, so a chain of a million ops is fine.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"expected a Value, got {type(root).__name__}: {root!r}")
-    return _topological_order(root, set())
+    roots = (root,) if isinstance(root, Value) else tuple(root)
+    for r in roots:
+        if not isinstance(r, Value):
+            raise TypeError(f"expected a Value, got {type(r).__name__}: {r!r}")
+    visited: set[Value] = set(exclude)
+    order: list[Value] = []
+    for r in roots:
+        order += _topological_order(r, visited)
+    return order
 
 
 def _topological_order(root: Value, visited: set[Value]) -> list[Value]:

@@ -289,3 +289,21 @@ def test_build_grad_table_holds_only_the_pruned_graph():
     assert set(table) == {g["z"], g["q"], g["p"], g["x"]}
     assert ag.prune(ag.topological_order(g["z"]), [g["y"]]) == [g["y"], g["s1"], g["s2"],
                                                                   g["s3"], g["z"]]
+
+
+def test_topological_order_of_several_roots_lists_each_ancestor_once_after_its_inputs():
+    a = ag.Value(1.0, label="a")
+    b = a * 2.0          # b's input a is also a direct input of r: a diamond
+    r = b + a
+    s = (a + 1.0).exp()
+    order = ag.topological_order([r, s])
+    position = {node: k for k, node in enumerate(order)}
+    assert len(position) == len(order)  # each node once
+    assert set(order) == set(ag.topological_order(r)) | set(ag.topological_order(s))
+    for node in order:
+        for parent in node.inputs:
+            assert position[parent] < position[node], "a node listed before one of its inputs"
+    # excluded nodes, and what lies only behind them, are left out
+    assert ag.topological_order(r, exclude=[b]) == [a, r]
+    with pytest.raises(TypeError, match="expected a Value"):
+        ag.topological_order([r, 2.0])

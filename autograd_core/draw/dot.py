@@ -44,28 +44,6 @@ LAYOUT_EFFORT_ABOVE = 150  # DOT nodes; above this, dot's layout effort is cappe
 _SUMMARY = "summary"
 
 
-def topological(roots: Iterable[Value], skip: set[Value] | None = None) -> list[Value]:
-    """Ancestors of several roots, each after its inputs, without repeating ``skip`` nodes."""
-    seen: set[Value] = set(skip or ())
-    order: list[Value] = []
-    for root in roots:
-        if root in seen:
-            continue
-        seen.add(root)
-        stack: list[tuple[Value, bool]] = [(root, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            stack.append((node, True))
-            for parent in reversed(node._inputs):
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append((parent, False))
-    return order
-
-
 def _check_root(root: Any, what: str) -> Value:
     if not isinstance(root, Value):
         raise TypeError(f"{what}: expected the Value to draw, got {type(root).__name__}: {root!r}")
@@ -168,7 +146,7 @@ def draw_backward(
             grad_of.setdefault(g, []).append(node)
         else:
             float_grads.append((node, g))
-    grad_order = topological(grad_of, skip=forward)
+    grad_order = topological_order(grad_of, exclude=forward)
     b = _Builder(forward_order + grad_order, forward, grad_of, float_grads, precision, False,
                  table, link_grads=link_grads, show_steps=show_steps)
     # sinks for summarising: the gradients first (what the picture is about), then z
