@@ -249,7 +249,8 @@ def grad(
 ) -> tuple[Any, ...]:
     """∂z/∂w for each w in ``wrt``, without touching any ``.grad``.
 
-    Only G′ is visited: the nodes between the targets and z. A target that z does not
+    Only G′, the nodes between the targets and z, is back-propagated (with one target the
+    search for G′ also stops at it; otherwise it walks z's ancestors). A target z does not
     depend on gets 0. With ``create_graph=True`` the results are Values that can be
     differentiated again (second and higher derivatives).
     """

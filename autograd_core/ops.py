@@ -52,7 +52,9 @@ class Op:
         self.symbol = symbol
         self.bprop = bprop
         self.at_kink = at_kink
-        self.formula = formula or (bprop.__doc__ or "").strip().splitlines()[0] if bprop else ""
+        if not formula and bprop is not None and bprop.__doc__:
+            formula = bprop.__doc__.strip().splitlines()[0]  # "out = a·b; ∂out/∂a = b, …"
+        self.formula = formula
         self.param = param
 
     @property

@@ -307,3 +307,18 @@ def test_topological_order_of_several_roots_lists_each_ancestor_once_after_its_i
     assert ag.topological_order(r, exclude=[b]) == [a, r]
     with pytest.raises(TypeError, match="expected a Value"):
         ag.topological_order([r, 2.0])
+
+
+def test_an_op_of_ones_own_works_with_or_without_a_docstring():
+    def _double_bprop(x, out, G):
+        return (2.0 * G,)
+
+    double = ops.Op("double", "×2", _double_bprop)  # no docstring: no formula, no error
+    assert double.formula == ""
+    assert ops.MUL.formula.startswith("out = a · b")  # the docstring's first line
+    from autograd_core.value import _node
+
+    x = Value(3.0, label="x")
+    y = _node(2.0 * x.data, (x,), double)
+    y.backward()
+    assert x.grad == 2.0
