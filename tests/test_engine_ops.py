@@ -134,8 +134,16 @@ def _nary_case(xs, ours, theirs):
     return vs, ts, ours(vs), theirs(torch.stack(ts))
 
 
-@pytest.mark.parametrize("xs", VECTORS, ids=str)
-@pytest.mark.parametrize("which", ["vsum", "python_sum", "logsumexp", "dot"])
+NARY_CASES = [
+    (which, xs)
+    for which in ("vsum", "python_sum", "logsumexp", "dot")
+    for xs in VECTORS
+    # dot's gradient at 0·inf is NaN in both libraries by different routes: not a dot case
+    if not (which == "dot" and any(math.isinf(x) for x in xs) and 0.0 in xs)
+]
+
+
+@pytest.mark.parametrize(("which", "xs"), NARY_CASES, ids=str)
 def test_scalar_nary_op_agrees_with_torch(which, xs):
     ours, theirs = {
         "vsum": (ag.vsum, lambda t: t.sum()),
@@ -144,8 +152,6 @@ def test_scalar_nary_op_agrees_with_torch(which, xs):
         "dot": (lambda vs: ag.dot(WEIGHTS[: len(vs)], vs),
                 lambda t: (torch.tensor(WEIGHTS[: len(t)], dtype=t.dtype) * t).sum()),
     }[which]
-    if which == "dot" and any(math.isinf(x) for x in xs) and 0.0 in xs:
-        pytest.skip("0·inf: not a case about dot")
     vs, ts, y, ty = _nary_case(xs, ours, theirs)
     y.backward()
     ty.backward()
