@@ -19,10 +19,13 @@ from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
 
+from . import ops
 from .errors import AnomalyError
 from .grad_table import GradTable
 from .mode import enable_grad, gc_paused, state
 from .value import Value, describe
+
+CONST = ops.CONST
 
 _data = attrgetter("data")
 
@@ -47,8 +50,27 @@ def topological_order(
     return order
 
 
-def _topological_order(root: Value, visited: set[Value]) -> list[Value]:
-    """topological_order(root), treating the nodes already in ``visited`` as not there."""
+def ancestors_since(root: Value, targets: tuple[Value, ...]) -> list[Value]:
+    """The ancestors of ``root`` that may descend from a target, in topological order.
+
+    A node is made after its inputs, so a descendant of a target t is never older than t
+    (``_epoch``, the leaf clock at creation, see :mod:`autograd_core.value`). The search cuts
+    every node older than the oldest target, and with one target also stops at the target
+    itself: what it finds is G′ plus the nodes that share its age, not all of root's
+    ancestors. (A parameter made before the whole graph cuts nothing: every node is newer.)
+    """
+    oldest = min(t._epoch for t in targets)
+    if len(targets) == 1:
+        # nothing below a lone target descends from a target
+        return [targets[0], *_topological_order(root, set(targets), oldest)]
+    return _topological_order(root, set(), oldest)
+
+
+def _topological_order(root: Value, visited: set[Value], oldest: int = -1) -> list[Value]:
+    """topological_order(root), treating the nodes already in ``visited``, and the nodes
+    older than epoch ``oldest``, as not there."""
+    if oldest > 0:
+        return _topological_order_since(root, visited, oldest)
     order: list[Value] = []
     stack: list[tuple[Value, bool]] = [(root, False)]
     push, pop, append = stack.append, stack.pop, order.append
@@ -66,6 +88,31 @@ def _topological_order(root: Value, visited: set[Value]) -> list[Value]:
             push((node, True))
             for parent in inputs:
                 if not seen(parent):
+                    push((parent, False))
+    return order
+
+
+def _topological_order_since(root: Value, visited: set[Value], oldest: int) -> list[Value]:
+    """_topological_order, cutting the nodes older than epoch ``oldest``."""
+    order: list[Value] = []
+    if root._epoch < oldest:
+        return order
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    push, pop, append = stack.append, stack.pop, order.append
+    seen, mark = visited.__contains__, visited.add
+    while stack:
+        node, inputs_done = pop()
+        if inputs_done:
+            append(node)
+        elif not seen(node):
+            mark(node)
+            inputs = node._inputs
+            if not inputs:
+                append(node)
+                continue
+            push((node, True))
+            for parent in inputs:
+                if parent._epoch >= oldest and not seen(parent):
                     push((parent, False))
     return order
 
@@ -121,14 +168,7 @@ def _build_grad(
         order = topological_order(z)
     else:
         targets = tuple(targets)
-        if len(targets) == 1:
-            # Nothing below a lone target t descends from a target: the search stops at t,
-            # so grad(z, [t]) never visits t's ancestors. (With several targets, one may lie
-            # below another, and every ancestor of z must be searched.)
-            order = [targets[0], *_topological_order(z, set(targets))]
-        else:
-            order = topological_order(z)
-        order = prune(order, targets)
+        order = prune(ancestors_since(z, targets), targets) if targets else []
     if not order or order[-1] is not z:  # no target feeds z: G′ is empty
         return GradTable(z, seed, {}, [], None, create_graph)
     if create_graph and not isinstance(seed, Value):
@@ -169,9 +209,10 @@ def _backprop_floats(
     get = grads.get
     for node in reversed(order):
         G = grads[node]  # complete: every consumer of node came earlier in this loop
-        if into_grad:
+        op = node._op
+        if into_grad and op is not CONST:  # a constant has no .grad to keep (as in PyTorch)
             node.grad += G
-        bprop = node._op.bprop
+        bprop = op.bprop
         if bprop is None:
             continue
         inputs = node._inputs

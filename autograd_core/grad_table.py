@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from .ops import CONST
+
 if TYPE_CHECKING:
     from .value import Value
 
@@ -92,7 +94,8 @@ class GradTable:
     def accumulate_into_grad(self) -> None:
         """Add each gradient into its node's ``.grad`` (what ``backward()`` does)."""
         for node, g in self._grads.items():
-            node.grad += g
+            if node._op is not CONST:  # a constant has no .grad to keep (as in PyTorch)
+                node.grad += g
         root = self._root()
         if root is not None:
             root.grad += self.seed

@@ -36,7 +36,7 @@ class Op:
     Leaves (inputs, parameters, constants) are ops too, with ``bprop=None``.
     """
 
-    __slots__ = ("name", "symbol", "bprop", "at_kink", "formula", "param")
+    __slots__ = ("name", "symbol", "bprop", "at_kink", "formula", "param", "remake")
 
     def __init__(
         self,
@@ -56,6 +56,17 @@ class Op:
             formula = bprop.__doc__.strip().splitlines()[0]  # "out = a·b; ∂out/∂a = b, …"
         self.formula = formula
         self.param = param
+        self.remake: tuple[Any, tuple[Any, ...]] | None = None  # (factory, args), if made by one
+
+    def __reduce__(self) -> str | tuple[Any, tuple[Any, ...]]:
+        """Copying or pickling a graph keeps its ops the very objects of this module (the
+        engine tells ops apart by identity: ``op is CONST``)."""
+        if self.remake is not None:
+            return self.remake
+        for name, value in globals().items():
+            if value is self:
+                return name
+        raise TypeError(f"{self!r} is not an op of autograd_core.ops and cannot be copied")
 
     @property
     def is_leaf(self) -> bool:
@@ -149,7 +160,9 @@ def pow_const(exponent: float) -> Op:
         return (G * (c * power_rule(x[0], c - 1.0)),)
 
     shown = f"{c:g}"
-    return Op(f"pow{shown}", f"^{shown}", _pow_const, param=c)
+    op = Op(f"pow{shown}", f"^{shown}", _pow_const, param=c)
+    op.remake = (pow_const, (c,))
+    return op
 
 
 def power_rule(a: Any, e: Any) -> Any:
@@ -266,4 +279,6 @@ def leaky_relu(slope: float, at_kink: bool = False) -> Op:
         """out = a if a > 0 else slope·a;  ∂out/∂a = 1 if a > 0 else slope (slope at 0)"""
         return (G if _val(x[0]) > 0.0 else G * slope,)
 
-    return Op(f"leaky_relu({slope:g})", "leaky", _leaky_relu, at_kink=at_kink, param=slope)
+    op = Op(f"leaky_relu({slope:g})", "leaky", _leaky_relu, at_kink=at_kink, param=slope)
+    op.remake = (leaky_relu, (slope, at_kink))
+    return op

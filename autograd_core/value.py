@@ -27,12 +27,19 @@ Operand = Union["Value", int, float]
 
 _new = object.__new__
 
+# The leaf clock: a count that every leaf made by ``Value(...)`` advances. Each node records the
+# count at its creation (``_epoch``). A node is made after its inputs, so it can only descend
+# from nodes whose epoch is at most its own: ``grad(z, [x])`` never needs to look below the
+# nodes older than x (see backprop.ancestors_since). Ops only read the clock.
+_clock = 0
+
 
 def _node(data: float, inputs: tuple[Value, ...], op: ops.Op) -> Value:
     """Make the output node of an op (the hot path: no validation, no label)."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
+    out._epoch = _clock
     if state.fast:
         out._op = op
         out._inputs = inputs
@@ -58,17 +65,47 @@ def _node_with_modes(out: Value, inputs: tuple[Value, ...], op: ops.Op) -> Value
 
 
 def _lift(x: Any) -> Value:
-    """A Value for an operand: Values pass through, numbers become constant leaves."""
+    """A Value for an operand: Values pass through, numbers become constant leaves (shared:
+    see ``constant``)."""
     if x.__class__ is float or x.__class__ is int:  # the common case, without __init__'s checks
-        c = _new(Value)
-        c.data = x if x.__class__ is float else float(x)
-        c.grad = 0.0
-        c._op = ops.CONST
-        c._inputs = ()
-        return c
+        c = _CONSTANTS.get(x)
+        return c if c is not None else constant(x)
     if isinstance(x, Value):
         return x
     return Value(x, role="const")
+
+
+# Numbers written into arithmetic (the 0.9 and 0.1 of ``(x * 0.9 + 0.1).tanh()``) become
+# constant leaves, one per distinct number, shared by every use: a constant has no gradient to
+# keep and nothing to update, and sharing it saves two of the five nodes of that link (and the
+# cyclic collector's time spent walking them). Drawings still show one box per use.
+_CONSTANTS: dict[float, Value] = {}
+_CONSTANTS_MAX = 4096
+
+
+def constant(x: Number) -> Value:
+    """The shared constant leaf for the number x (what ``x`` becomes in ``v * x``).
+
+    ±0.0 and NaN are not shared (0.0 == -0.0 would merge two signs; NaN equals nothing), and
+    the pool is emptied when it holds ``_CONSTANTS_MAX`` numbers, so it stays small.
+
+    >>> constant(0.9) is constant(0.9)
+    True
+    """
+    shared = x.__class__ in (float, int) and x == x and x != 0
+    if shared and (c := _CONSTANTS.get(x)) is not None:
+        return c
+    c = _new(Value)
+    c.data = x if x.__class__ is float else _as_float(x, what="constant")
+    c.grad = 0.0
+    c._op = ops.CONST
+    c._inputs = ()
+    c._epoch = _clock
+    if shared:
+        if len(_CONSTANTS) >= _CONSTANTS_MAX:
+            _CONSTANTS.clear()
+        _CONSTANTS[x] = c
+    return c
 
 
 def describe(v: Value) -> str:
@@ -88,7 +125,7 @@ class Value:
     """
 
     # _label and _table are left unset on most nodes (one store less per op): unset reads as None
-    __slots__ = ("data", "grad", "_label", "_op", "_inputs", "_table", "__weakref__")
+    __slots__ = ("data", "grad", "_label", "_op", "_inputs", "_epoch", "_table", "__weakref__")
 
     data: float
     grad: Any
@@ -101,12 +138,22 @@ class Value:
             data = _as_float(data)
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Value label must be a string or None, got {label!r}")
+        global _clock
+        _clock += 1
+        self._epoch = _clock
         self.data = data
         self.grad = 0.0
         if label is not None:
             self._label = label
         self._op = _LEAF_ROLES.get(role) or _bad_role(role)
         self._inputs = ()
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        """Unpickling or copying: the copy is made now, so it takes the leaf clock's current
+        time (an epoch saved by another process would mean nothing here)."""
+        for name, value in state[1].items():
+            setattr(self, name, value)
+        self._epoch = _clock
 
     # ------------------------------------------------------------ what it is
     @property
@@ -330,7 +377,12 @@ def _as_float(x: Any, what: str = "Value data") -> float:
     if isinstance(x, float):
         return float(x)
     if isinstance(x, numbers.Real):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(
+                f"{what} is too large for a float (|x| > 1.8e308): {_shorten(x)}"
+            ) from None
     if isinstance(x, Value):
         raise TypeError(f"{what} must be a number, got a Value ({x!r}); use the Value itself")
     if not isinstance(x, (str, bytes, complex)) and hasattr(x, "__float__"):
@@ -341,6 +393,11 @@ def _as_float(x: Any, what: str = "Value data") -> float:
     raise TypeError(
         f"{what} must be a real number (int or float), got {type(x).__name__}: {x!r}"
     )
+
+
+def _shorten(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-10:]} ({len(text)} digits)"
 
 
 def _number(x: Operand) -> float:

@@ -182,6 +182,7 @@ OPS: dict[str, tuple[int, Rule]] = {  # name: (number of operands, rule)
     "log_softmax": (3, lambda a, t, c: (ag.log_softmax(a)[_pick(c, len(a))],
                                         torch.log_softmax(_stack(t), 0)[_pick(c, len(a))])),
     "dot": (4, _dot),
+    "new_leaf": (0, None),  # a leaf made mid-graph (build handles it): newer than earlier ops
 }
 SMOOTH = tuple(n for n in OPS if n not in ("relu", "abs", "leaky_relu", "step"))
 
@@ -225,9 +226,16 @@ def build(recipe: dict[str, Any]) -> Built:
     tleaves = [tensor(x) for x in recipe["leaves"]]
     nodes: list[Value] = list(leaves)
     tnodes: list[torch.Tensor] = list(tleaves)
-    consumed: set[int] = set()
+    consumed: set[int] = set(range(len(leaves)))  # leaves are never sinks
     for name, picks, c in recipe["steps"]:
         arity, rule = OPS[name]
+        if rule is None:  # new_leaf: a leaf made after the ops so far
+            consumed.add(len(nodes))
+            leaves.append(Value(c, label=f"x{len(leaves)}"))
+            tleaves.append(tensor(c))
+            nodes.append(leaves[-1])
+            tnodes.append(tleaves[-1])
+            continue
         idx = [len(nodes) - 1 - (p % len(nodes)) for p in picks[:arity]]
         consumed.update(idx)
         out, tout = rule([nodes[i] for i in idx], [tnodes[i] for i in idx], c)
@@ -235,7 +243,7 @@ def build(recipe: dict[str, Any]) -> Built:
             tout.retain_grad()
         nodes.append(out)
         tnodes.append(tout)
-    sinks = [i for i in range(len(leaves), len(nodes)) if i not in consumed]
+    sinks = [i for i in range(len(nodes)) if i not in consumed] or list(range(len(nodes)))
     z = ag.vsum([nodes[i] for i in sinks])
     tz = torch.stack([tnodes[i] for i in sinks]).sum()
     return Built(leaves, tleaves, nodes, tnodes, z, tz)
