@@ -234,7 +234,7 @@ def _cos(x, out, G):
 
 def _relu(x, out, G):
     """out = max(0, a);  ∂out/∂a = 1 if a > 0 else 0 (0 at a = 0, as PyTorch)"""
-    return (G if _val(out) > 0.0 else 0.0,)
+    return (0.0 if _val(out) <= 0.0 else G,)  # at a = NaN the gradient passes, as in PyTorch
 
 
 def _abs(x, out, G):

@@ -12,32 +12,33 @@ from strategies import assert_close, tensor, torch_leaky, torch_step
 import autograd_core as ag
 from autograd_core import Value
 
+NAN = math.nan
 INF = math.inf
 
 # name: (autograd_core, torch, inputs)
 UNARY = {
     "neg": (lambda v: -v, lambda t: -t, [-2.5, 0.0, 3.0]),
-    "exp": (Value.exp, torch.exp, [-1000.0, -5.0, 0.0, 0.3, 5.0, 700.0, 1000.0]),
-    "log": (Value.log, torch.log, [1e-300, 0.1, 1.0, 2.5, 1e300, INF]),
-    "sqrt": (Value.sqrt, torch.sqrt, [0.0, 1e-300, 0.25, 2.0, 1e300, INF]),
-    "tanh": (Value.tanh, torch.tanh, [-1000.0, -20.0, -1.0, 0.0, 0.5, 20.0, 1000.0]),
-    "sigmoid": (Value.sigmoid, torch.sigmoid, [-1000.0, -40.0, -1.0, 0.0, 1.0, 40.0, 1000.0]),
-    "sin": (Value.sin, torch.sin, [-1000.0, -3.0, 0.0, 1.0, 1e6]),
-    "cos": (Value.cos, torch.cos, [-1000.0, -3.0, 0.0, 1.0, 1e6]),
-    "relu": (Value.relu, torch.relu, [-1.0, -0.0, 0.0, 2.0, -1000.0, 1000.0]),
-    "abs": (Value.abs, torch.abs, [-2.0, -0.0, 0.0, 3.0]),
+    "exp": (Value.exp, torch.exp, [-1000.0, -5.0, 0.0, 0.3, 5.0, 700.0, 1000.0, NAN]),
+    "log": (Value.log, torch.log, [1e-300, 0.1, 1.0, 2.5, 1e300, INF, NAN]),
+    "sqrt": (Value.sqrt, torch.sqrt, [0.0, 1e-300, 0.25, 2.0, 1e300, INF, NAN]),
+    "tanh": (Value.tanh, torch.tanh, [-1000.0, -20.0, -1.0, 0.0, 0.5, 20.0, 1000.0, NAN]),
+    "sigmoid": (Value.sigmoid, torch.sigmoid, [-1000.0, -40.0, -1.0, 0.0, 1.0, 40.0, 1000.0, NAN]),
+    "sin": (Value.sin, torch.sin, [-1000.0, -3.0, 0.0, 1.0, 1e6, NAN]),
+    "cos": (Value.cos, torch.cos, [-1000.0, -3.0, 0.0, 1.0, 1e6, NAN]),
+    "relu": (Value.relu, torch.relu, [-1.0, -0.0, 0.0, 2.0, -1000.0, 1000.0, NAN]),
+    "abs": (Value.abs, torch.abs, [-2.0, -0.0, 0.0, 3.0, NAN]),
     "builtin_abs": (abs, torch.abs, [-2.0, 0.0, 3.0]),
-    "leaky_relu": (Value.leaky_relu, lambda t: torch_leaky(t, 0.01), [-2.0, 0.0, 3.0]),
+    "leaky_relu": (Value.leaky_relu, lambda t: torch_leaky(t, 0.01), [-2.0, 0.0, 3.0, NAN]),
     "leaky_relu_0.2": (lambda v: v.leaky_relu(0.2), lambda t: torch_leaky(t, 0.2),
                        [-2.0, -0.0, 0.0, 3.0]),
-    "step": (Value.step, torch_step, [-1.0, 0.0, 2.0]),
-    "pow2": (lambda v: v**2, lambda t: t**2, [-3.0, 0.0, 1.5]),
+    "step": (Value.step, torch_step, [-1.0, 0.0, 2.0, NAN]),
+    "pow2": (lambda v: v**2, lambda t: t**2, [-3.0, 0.0, 1.5, NAN]),
     "pow3": (lambda v: v**3, lambda t: t**3, [-2.0, 0.0, 2.0]),
     "pow-1": (lambda v: v**-1, lambda t: t**-1, [-2.0, 0.5, 1e-300]),
     "pow-2_int": (lambda v: v ** (-2), lambda t: t ** (-2), [-2.0, 3.0]),
-    "pow0.5": (lambda v: v**0.5, lambda t: t**0.5, [0.0, 0.25, 4.0]),
+    "pow0.5": (lambda v: v**0.5, lambda t: t**0.5, [0.0, 0.25, 4.0, NAN]),
     "pow1.5": (lambda v: v**1.5, lambda t: t**1.5, [0.0, 2.0]),
-    "pow0": (lambda v: v**0, lambda t: t**0, [-2.0, 0.0, 3.0]),
+    "pow0": (lambda v: v**0, lambda t: t**0, [-2.0, 0.0, 3.0, NAN]),
     "pow1": (lambda v: v**1, lambda t: t**1, [-2.0, 0.0, 3.0]),
     "pow_overflow": (lambda v: v**400, lambda t: t**400, [10.0, -10.0]),
     "pow_overflow_odd": (lambda v: v**401, lambda t: t**401, [10.0, -10.0]),
