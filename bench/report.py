@@ -20,6 +20,11 @@ TARGETS = [
 # passes grow with the heap; ~5× from 10³ to 10⁶ links, floor included, ~1.3× with the
 # collector paused); the floor's own growth is shown beside ours.
 LINEAR_BOUND = 10.0
+# "time proportional to the pruned graph G′": grad(z, [x]) on the whole graph, where x is made
+# after the big part, within this factor of grad on G′ alone (the small chain by itself).
+PRUNED_BOUND = 3.0
+PRUNED_CASE = "grad(z, [x]), x made after the big part"
+PRUNED_ALONE = "grad(small, [x]) (G′ alone)"
 
 
 def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -49,6 +54,12 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
             verdicts.append({"case": f"chain {phase} linear", "size": f"{base}→{sizes[-1]}",
                              "ratio": f"ns/op growth{note}", "value": growth,
                              "bound": LINEAR_BOUND, "met": growth <= LINEAR_BOUND})
+    pruned = results.get("pruned", {}).get("median_s", {})
+    if pruned.get(PRUNED_CASE) and pruned.get(PRUNED_ALONE):
+        r = pruned[PRUNED_CASE] / pruned[PRUNED_ALONE]
+        verdicts.append({"case": "grad(z, [x]) ∝ G′", "size": results["pruned"]["graph_ops"],
+                         "ratio": "time / time on G′ alone", "value": r,
+                         "bound": PRUNED_BOUND, "met": r <= PRUNED_BOUND})
     return verdicts
 
 
