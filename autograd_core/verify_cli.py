@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from .verify import Report, VerifyError, bundled_examples, check_file
+from .verify.paths import display_path
 
 FORMATS = ("table", "json", "markdown")
 INTRO = """\
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         for path in paths:
             if not path.is_file():
-                raise VerifyError("no such file", None, str(path))
+                raise VerifyError("no such file", None, display_path(path))
             report = report + check_file(path)
     except VerifyError as e:
         print(f"backprop verify: {e}", file=sys.stderr)

@@ -6,13 +6,15 @@ import math
 import os
 from pathlib import Path
 
+from ..formula.errors import FormulaError
+from ..formula.tensor import Q, shape_str
 from .claims import TRUNCATED, WRONG, combine, decimals, rounded, status
 from .diagnose import diagnose, fmt_values, transposed
 from .errors import VerifyError
 from .model import Model, build
 from .parser import Literal, Stmt, parse
+from .paths import display_path
 from .report import ClaimResult, ExampleReport, Report, Shown
-from .tensor import Q, shape_str
 
 EXTENSION = ".worked"
 
@@ -33,20 +35,27 @@ def check(source: str | os.PathLike, *, name: str | None = None) -> Report:
 
 
 def check_file(path: str | os.PathLike) -> Report:
+    """Check a worked-example file. The report and its errors name the file as a user
+    would (:func:`~.paths.display_path`: relative to the current directory, or the file
+    name), never by an absolute path of this machine."""
     p = Path(path)
+    shown = display_path(p)
     try:
         text = p.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is fine
     except OSError as e:
-        raise VerifyError(f"cannot read the file: {e.strerror or e}", None, str(p)) from None
-    return check_text(text, name=p.stem, path=str(p))
+        raise VerifyError(f"cannot read the file: {e.strerror or e}", None, shown) from None
+    return check_text(text, name=p.stem, path=shown)
 
 
 def check_text(text: str, *, name: str | None = None, path: str | None = None) -> Report:
+    """Check the text of a worked-example file; ``path`` (optional) names it in the report
+    and the errors (an absolute path is shown as :func:`~.paths.display_path` says)."""
+    path = display_path(path) if path else None
     try:
         specs = parse(text, default_name=name or "example")
         return Report([check_model(build(spec), path) for spec in specs])
-    except VerifyError as e:
-        raise e.located(path or "<text>") from None
+    except FormulaError as e:
+        raise VerifyError.of(e).located(path or "<text>") from None
 
 
 def check_model(model: Model, path: str | None = None) -> ExampleReport:

@@ -28,13 +28,13 @@ from dataclasses import dataclass
 
 from .. import ops
 from ..backprop import build_grad, topological_order
+from ..formula import tensor as T
+from ..formula.tensor import Q
 from ..functional import vsum
 from ..value import Value
-from . import tensor as T
 from .claims import matches
 from .model import Model
 from .parser import Literal, Ref, Target
-from .tensor import Q
 
 NO_SINGLE_SLIP = "no single slip explains it"
 MAX_SWAP_ENTRIES = 36

@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
+from ..formula.errors import FormulaError
 
-class VerifyError(ValueError):
-    """A malformed or uncomputable worked example: ``file:line: message``.
+
+class VerifyError(FormulaError):
+    """A malformed or uncomputable worked example: ``file:line[:column]: message``.
 
     ``path`` is the file name (or ``<text>``), ``line`` the 1-based line of the offending
-    token (the statement's first line when no single token is at fault).
+    token (the statement's first line when no single token is at fault), ``column`` its
+    1-based column when one token is at fault. A :class:`FormulaError` raised by the formula
+    language inside a worked example becomes a VerifyError (:meth:`of`).
     """
 
-    def __init__(self, message: str, line: int | None = None, path: str | None = None) -> None:
-        self.message = message
-        self.line = line
-        self.path = path
-        super().__init__(self._text())
+    def __init__(self, message: str, line: int | None = None, path: str | None = None, *,
+                 column: int | None = None) -> None:
+        super().__init__(message, line, column=column, path=path)
 
-    def _text(self) -> str:
-        where = self.path or "<text>"
-        if self.line is not None:
-            where += f":{self.line}"
-        return f"{where}: {self.message}"
+    @classmethod
+    def of(cls, e: FormulaError) -> VerifyError:
+        if isinstance(e, VerifyError):
+            return e
+        return cls(e.message, e.line, e.path, column=e.column)
 
-    def located(self, path: str) -> VerifyError:
-        """The same error, naming the file it came from."""
-        if self.path is None:
-            self.path = path
-            self.args = (self._text(),)
-        return self
-
-    def __str__(self) -> str:
-        return self._text()
+    def where(self) -> str:
+        where = super().where()
+        return where or (self.path or "<text>")

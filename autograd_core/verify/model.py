@@ -10,34 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..backprop import build_grad
+from ..formula import tensor as T
+from ..formula.errors import FormulaError
+from ..formula.evaluate import UNARY, derivative, evaluate
+from ..formula.syntax import Binary, Name
+from ..formula.tensor import Q, ShapeError, shape_str
 from ..value import Value
-from . import tensor as T
 from .errors import VerifyError
-from .parser import (
-    Binary,
-    Call,
-    ExampleSpec,
-    Index,
-    ListExpr,
-    Literal,
-    Name,
-    Num,
-    Ref,
-    Stmt,
-    Target,
-    Transpose,
-    Unary,
-)
-from .tensor import Q, ShapeError, shape_str
+from .parser import ExampleSpec, Literal, Ref, Stmt, Target
 
 LEAF_ROLES = {"input": "input", "param": "param", "const": "const"}
 
-_UNARY = {
-    "exp": Value.exp, "log": Value.log, "ln": Value.log, "sqrt": Value.sqrt, "abs": Value.abs,
-    "sin": Value.sin, "cos": Value.cos, "step": Value.step, "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh, "relu": Value.relu, "identity": lambda v: v,
-}
 _KINK_NOTES = {
     "relu": "relu'(0) = 0 here, as in PyTorch",
     "abs": "abs'(0) = 0 here, as in PyTorch",
@@ -64,22 +47,24 @@ class Model:
     _seen: set = field(default_factory=set, repr=False)
 
     # ------------------------------------------------------------ lookups
-    def get(self, name: str, line: int) -> Q:
+    def get(self, name: str, line: int | None, column: int | None = None) -> Q:
         if name in self.values:
             return self.values[name]
         if name in self.param_shapes:
             raise VerifyError(f"{name} is declared with a shape only ({name} : …), so it can "
-                              "be counted but not computed with; give its values", line)
-        raise VerifyError(f"unknown name {name!r}{_suggest(name, self.values)}", line)
+                              "be counted but not computed with; give its values", line,
+                              column=column)
+        raise VerifyError(f"unknown name {name!r}{_suggest(name, self.values)}", line,
+                          column=column)
 
     def ref(self, ref: Ref) -> Q:
-        q = self.get(ref.name, ref.line)
+        q = self.get(ref.name, ref.line, ref.column or None)
         if ref.index is None:
             return q
         try:
             return T.index(q, ref.index)
         except ShapeError as e:
-            raise VerifyError(f"{ref}: {e}", ref.line) from None
+            raise VerifyError(f"{ref}: {e}", ref.line, column=ref.column or None) from None
 
     def derived(self) -> list[str]:
         """Computed quantities (not leaves), in the order they were defined."""
@@ -98,25 +83,14 @@ class Model:
 
     def derivative(self, num: Q, den: Q, target: Target | str, line: int) -> Q:
         """∂num/∂den: the gradient (num a scalar) or the Jacobian (rows: num's entries)."""
-        if num.size == 1:
-            num = Q((), num.items)
-        if num.shape and len(den.shape) == 2:
-            raise VerifyError(f"{target}: the derivative of {shape_str(num.shape)} with respect "
-                              f"to {shape_str(den.shape)} has three indices; claim one entry "
-                              "at a time (e.g. dx[1]/dW)", line)
-        if len(num.shape) == 2 and den.shape:
-            raise VerifyError(f"{target}: the derivative of a matrix is not a matrix; claim "
-                              "one entry of the numerator at a time", line)
-        wrt = [T.lift(d) for d in den.items]
-        rows = [gradient(T.lift(n), wrt) for n in num.items]
-        flat = [g for row in rows for g in row]
-        return Q((*num.shape, *den.shape), flat)
+        try:
+            return derivative(num, den)
+        except ShapeError as e:
+            raise VerifyError(f"{target}: {e}", line) from None
 
-
-def gradient(z: Value, wrt: list[Value]) -> list[float]:
-    """∂z/∂w for each w (0 where z does not depend on w)."""
-    table = build_grad(z, wrt)
-    return [float(table.get(w, 0.0)) for w in wrt]
+    def evaluate(self, expr: object) -> Q:
+        """A formula's value; a name is a quantity defined above it."""
+        return evaluate(expr, lambda name: self.get(name, None))
 
 
 def _size(shape: tuple[int, ...]) -> int:
@@ -140,8 +114,8 @@ def build(spec: ExampleSpec) -> Model:
     for st in spec.stmts:
         try:
             _statement(m, st)
-        except VerifyError:
-            raise
+        except FormulaError as e:
+            raise VerifyError.of(e.at(st.line)) from None
         except (ShapeError, ValueError, ZeroDivisionError, OverflowError) as e:
             raise VerifyError(str(e), st.line) from None
     return m
@@ -186,7 +160,7 @@ def _statement(m: Model, st: Stmt) -> None:
         if k == "param":
             m.param_shapes[st.name] = st.literal.shape
     elif k in ("let", "loss"):
-        q = evaluate(m, st.expr)
+        q = m.evaluate(st.expr)
         if k == "loss":
             if m.loss is not None:
                 raise VerifyError(f"a second loss ({st.name}); the loss is {m.loss}", st.line)
@@ -268,7 +242,7 @@ def _activate(q: Q, activation: str, slope: float | None) -> Q:
     if activation == "leaky_relu":
         s = 0.01 if slope is None else slope
         return T.apply(q, lambda v: v.leaky_relu(s))
-    return T.apply(q, _UNARY[activation])
+    return T.apply(q, UNARY[activation])
 
 
 def _softmax(vs: list[Value]) -> list[Value]:
@@ -338,84 +312,3 @@ def _kink_message(node: Value, name: str) -> str:
                 "and an answer there depends on that convention")
     return (f"{where} = {base}({x:g}): {base} is evaluated at its kink, where it has no "
             f"derivative; gradients through it depend on the subgradient convention ({note})")
-
-
-# ------------------------------------------------------------------ formulas
-def evaluate(m: Model, e: object) -> Q:
-    if isinstance(e, Num):
-        return Q.scalar(e.value)
-    if isinstance(e, Name):
-        return m.get(e.name, e.line)
-    if isinstance(e, Unary):
-        return T.neg(evaluate(m, e.operand))
-    if isinstance(e, Binary):
-        a, b = evaluate(m, e.left), evaluate(m, e.right)
-        try:
-            if e.op == "@":
-                return T.matmul(a, b)
-            return T.elementwise(e.op, a, b)
-        except (ShapeError, ValueError, ZeroDivisionError) as err:
-            raise VerifyError(str(err), e.line) from None
-    if isinstance(e, Index):
-        try:
-            return T.index(evaluate(m, e.target), e.index)
-        except ShapeError as err:
-            raise VerifyError(str(err), e.line) from None
-    if isinstance(e, Transpose):
-        return T.transpose(evaluate(m, e.operand))
-    if isinstance(e, ListExpr):
-        try:
-            return T.stack([evaluate(m, i) for i in e.items])
-        except ShapeError as err:
-            raise VerifyError(str(err), e.line) from None
-    if isinstance(e, Call):
-        try:
-            return _call(m, e)
-        except (ShapeError, ValueError, ZeroDivisionError) as err:
-            if isinstance(err, VerifyError):
-                raise
-            raise VerifyError(f"{e.func}: {err}", e.line) from None
-    raise VerifyError(f"cannot evaluate {e!r}")  # pragma: no cover
-
-
-def _call(m: Model, e: Call) -> Q:
-    f = e.func
-    if f == "grad":
-        return _grad_call(m, e)
-    args = [evaluate(m, a) for a in e.args]
-    a = args[0]
-    if f in _UNARY:
-        return T.apply(a, _UNARY[f])
-    if f == "leaky_relu":
-        slope = 0.01
-        if len(args) == 2:
-            if args[1].shape or isinstance(args[1].items[0], Value):
-                raise ShapeError("the slope of leaky_relu is a number")
-            slope = float(args[1].items[0])
-        return T.apply(a, lambda v: v.leaky_relu(slope))
-    if f == "softmax":
-        return T.rowwise(a, _softmax, f)
-    if f in ("log_softmax", "logsumexp"):
-        from .. import functional
-
-        return T.rowwise(a, getattr(functional, f), f)
-    if f == "sum":
-        return T.total(a)
-    if f == "mean":
-        return T.mean(a)
-    if f == "dot":
-        return T.dot(a, args[1])
-    if f == "outer":
-        return T.outer(a, args[1])
-    if f == "transpose":
-        return T.transpose(a)
-    raise VerifyError(f"unknown function {f}", e.line)  # pragma: no cover
-
-
-def _grad_call(m: Model, e: Call) -> Q:
-    """grad(z, p): the number ∂z/∂p now, as constants (for one step of gradient descent)."""
-    z, p = (evaluate(m, a) for a in e.args)
-    if z.shape:
-        raise VerifyError(f"grad(z, p) needs a scalar z, got {shape_str(z.shape)}", e.line)
-    g = m.derivative(z, p, "grad", e.line)
-    return Q(g.shape, g.values())

@@ -18,31 +18,28 @@ A file is a list of statements, one per line (continued while a bracket is open)
     dl/db2 = 0.2166                             # (the keyword claim may be left out)
     show    dl/dx0                              # no claim: just show the computed value
 
-Expressions: ``+ - * /`` (element-wise, with broadcasting), ``^`` or ``**`` (power), ``@``
-(matrix-vector / matrix-matrix product), unary minus, ``name[i]`` and ``name[i, j]``
-(1-based, as on slides), ``Wᵀ``, calls ``f(x, ...)`` of the functions in
-:data:`FUNCTIONS`, and vector literals ``[a, b]``.
+Formulas (``let``, ``loss``) are the formula language of :mod:`autograd_core.formula`, the
+same as ``backprop draw``'s: ``+ - * /`` (element-wise, with broadcasting), ``^`` or ``**``
+(power), ``@`` (matrix-vector / matrix-matrix product), unary minus, ``name[i]`` and
+``name[i, j]`` (1-based, as on slides), ``Wᵀ``, calls ``f(x, ...)`` or ``x.f(...)`` of the
+functions in :data:`~autograd_core.formula.syntax.FUNCTIONS`, and vector literals ``[a, b]``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..formula.errors import FormulaError
+from ..formula.lexer import Token
+from ..formula.syntax import Stream, error, indices, parse_expr, positive_int, show
 from .errors import VerifyError
-from .lexer import KEYWORDS, Statement, Token, statements
+from .lexer import KEYWORDS, Statement, statements
 
 ACTIVATIONS = ("identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
-# function name -> (min args, max args)
-FUNCTIONS: dict[str, tuple[int, int]] = {
-    "exp": (1, 1), "log": (1, 1), "ln": (1, 1), "sqrt": (1, 1), "abs": (1, 1),
-    "sin": (1, 1), "cos": (1, 1),
-    "identity": (1, 1), "step": (1, 1), "sigmoid": (1, 1), "tanh": (1, 1), "relu": (1, 1),
-    "leaky_relu": (1, 2), "softmax": (1, 1), "log_softmax": (1, 1), "logsumexp": (1, 1),
-    "sum": (1, 1), "mean": (1, 1), "dot": (2, 2), "outer": (2, 2), "transpose": (1, 1),
-    "grad": (2, 2),
-}
+
 
 # ------------------------------------------------------------------ the syntax tree
+# (the formulas' nodes are in autograd_core.formula.syntax; these are the file format's)
 @dataclass(frozen=True, slots=True)
 class Literal:
     """Numbers as written: flat values, their texts (for the decimals), and the shape."""
@@ -53,64 +50,13 @@ class Literal:
 
 
 @dataclass(frozen=True, slots=True)
-class Num:
-    value: float
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    name: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Unary:
-    op: str
-    operand: object
-
-
-@dataclass(frozen=True, slots=True)
-class Binary:
-    op: str
-    left: object
-    right: object
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    func: str
-    args: tuple
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Index:
-    target: object
-    index: tuple[int, ...]  # 1-based, as written
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class ListExpr:
-    items: tuple
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Transpose:
-    operand: object
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
 class Ref:
     """A named quantity, or one entry of it (1-based index)."""
 
     name: str
     index: tuple[int, ...] | None
     line: int
+    column: int = 0
 
     def __str__(self) -> str:
         if self.index is None:
@@ -157,69 +103,8 @@ class ExampleSpec:
     stmts: list[Stmt] = field(default_factory=list)
 
 
-# ------------------------------------------------------------------ token stream
-class _Stream:
-    __slots__ = ("toks", "pos", "line")
-
-    def __init__(self, toks: list[Token], line: int) -> None:
-        self.toks = toks
-        self.pos = 0
-        self.line = line
-
-    def peek(self, ahead: int = 0) -> Token:
-        i = self.pos + ahead
-        if i < len(self.toks):
-            return self.toks[i]
-        last = self.toks[-1].line if self.toks else self.line
-        return Token("end", "end of line", last)
-
-    def next(self) -> Token:
-        tok = self.peek()
-        self.pos += 1
-        return tok
-
-    def at(self, *texts: str) -> bool:
-        tok = self.peek()
-        return tok.kind != "end" and tok.text in texts
-
-    def accept(self, *texts: str) -> Token | None:
-        return self.next() if self.at(*texts) else None
-
-    def expect(self, text: str, what: str = "") -> Token:
-        tok = self.next()
-        if tok.text != text or tok.kind == "end":
-            raise VerifyError(f"expected {text!r}{what}, found {_show(tok)}", tok.line)
-        return tok
-
-    def name(self, what: str) -> Token:
-        tok = self.next()
-        if tok.kind != "name":
-            raise VerifyError(f"expected {what}, found {_show(tok)}", tok.line)
-        return tok
-
-    def done(self) -> None:
-        tok = self.peek()
-        if tok.kind == "end":
-            return
-        prev = self.peek(-1) if self.pos > 0 else None
-        hint = ""
-        if prev is not None and prev.kind == "name" and prev.text in FUNCTIONS:
-            hint = f" ({prev.text} is a function: write {prev.text}({tok.text}))"
-        elif tok.text == "," and prev is not None and prev.kind == "number":
-            hint = " (several numbers are written as a list: [a, b, c])"
-        elif tok.kind in ("name", "number") or tok.text in "([":
-            hint = (" (an operator is missing: W @ x is a matrix product, 2*x a product)"
-                    if prev is not None and prev.text not in "=:" else "")
-        raise VerifyError(f"unexpected {_show(tok)} after the end of the statement{hint}",
-                          tok.line)
-
-
-def _show(tok: Token) -> str:
-    return "the end of the line" if tok.kind == "end" else repr(tok.text)
-
-
 # ------------------------------------------------------------------ literals
-def parse_literal(s: _Stream) -> Literal:
+def parse_literal(s: Stream) -> Literal:
     """A number, ``[a, b, …]`` or ``[[a, b], [c, d]]``: at most a matrix, rectangular."""
     start = s.peek()
     values: list[float] = []
@@ -230,10 +115,10 @@ def parse_literal(s: _Stream) -> Literal:
     return Literal(tuple(values), tuple(texts), shape)
 
 
-def _literal(s: _Stream, values: list[float], texts: list[str], depth: int) -> tuple[int, ...]:
+def _literal(s: Stream, values: list[float], texts: list[str], depth: int) -> tuple[int, ...]:
     if s.accept("["):
         if s.at("]"):
-            raise VerifyError("an empty list has no numbers to check", s.peek().line)
+            raise error("an empty list has no numbers to check", s.peek())
         shapes = [_literal(s, values, texts, depth + 1)]
         while s.accept(","):
             shapes.append(_literal(s, values, texts, depth + 1))
@@ -248,119 +133,14 @@ def _literal(s: _Stream, values: list[float], texts: list[str], depth: int) -> t
         sign = "-" if (s.next().text == "-") != (sign == "-") else ""
     tok = s.next()
     if tok.kind != "number":
-        raise VerifyError(f"expected a number, found {_show(tok)}", tok.line)
+        raise error(f"expected a number, found {show(tok)}", tok)
     values.append(float(sign + tok.text))
     texts.append(sign + tok.text)
     return ()
 
 
-# ------------------------------------------------------------------ expressions
-def parse_expr(s: _Stream) -> object:
-    """expr := term (('+' | '-') term)*"""
-    left = _term(s)
-    while s.at("+", "-"):
-        op = s.next()
-        left = Binary(op.text, left, _term(s), op.line)
-    return left
-
-
-def _term(s: _Stream) -> object:
-    """term := unary (('*' | '/' | '@') unary)*"""
-    left = _unary(s)
-    while s.at("*", "/", "@"):
-        op = s.next()
-        left = Binary(op.text, left, _unary(s), op.line)
-    return left
-
-
-def _unary(s: _Stream) -> object:
-    """unary := ('-' | '+') unary | power"""
-    if s.at("-", "+"):
-        op = s.next().text
-        inner = _unary(s)
-        return Unary("-", inner) if op == "-" else inner
-    return _power(s)
-
-
-def _power(s: _Stream) -> object:
-    """power := postfix (('^' | '**') unary)?   (right-associative: 2^3^2 = 2^9)"""
-    base = _postfix(s)
-    if s.at("^", "**"):
-        op = s.next()
-        return Binary("^", base, _unary(s), op.line)
-    return base
-
-
-def _postfix(s: _Stream) -> object:
-    """postfix := atom ('[' int (',' int)* ']' | 'ᵀ')*"""
-    node = _atom(s)
-    while True:
-        if s.at("["):
-            line = s.next().line
-            node = Index(node, _indices(s), line)
-        elif s.at("ᵀ"):
-            node = Transpose(node, s.next().line)
-        else:
-            return node
-
-
-def _indices(s: _Stream) -> tuple[int, ...]:
-    idx = [_positive_int(s)]
-    while s.accept(","):
-        idx.append(_positive_int(s))
-    s.expect("]", " to close the index")
-    if len(idx) > 2:
-        raise VerifyError("at most two indices (row, column)", s.peek(-1).line)
-    return tuple(idx)
-
-
-def _positive_int(s: _Stream) -> int:
-    tok = s.next()
-    if tok.kind != "number" or not tok.text.isdigit() or int(tok.text) < 1:
-        raise VerifyError(f"an index is a whole number from 1 (as on the slides), "
-                          f"found {_show(tok)}", tok.line)
-    return int(tok.text)
-
-
-def _atom(s: _Stream) -> object:
-    tok = s.next()
-    if tok.kind == "number":
-        return Num(float(tok.text), tok.text)
-    if tok.kind == "name":
-        if s.at("("):
-            return _call(s, tok)
-        return Name(tok.text, tok.line)
-    if tok.text == "(":
-        inner = parse_expr(s)
-        s.expect(")", " to close the parenthesis")
-        return inner
-    if tok.text == "[":
-        items = [parse_expr(s)]
-        while s.accept(","):
-            items.append(parse_expr(s))
-        s.expect("]", " to close the list")
-        return ListExpr(tuple(items), tok.line)
-    raise VerifyError(f"expected a number, a name, '(' or '[', found {_show(tok)}", tok.line)
-
-
-def _call(s: _Stream, tok: Token) -> Call:
-    if tok.text not in FUNCTIONS:
-        raise VerifyError(f"unknown function {tok.text!r} (known: {', '.join(FUNCTIONS)})",
-                          tok.line)
-    s.expect("(")
-    args = [] if s.at(")") else [parse_expr(s)]
-    while s.accept(","):
-        args.append(parse_expr(s))
-    s.expect(")", f" to close {tok.text}(")
-    lo, hi = FUNCTIONS[tok.text]
-    if not lo <= len(args) <= hi:
-        want = str(lo) if lo == hi else f"{lo} or {hi}"
-        raise VerifyError(f"{tok.text}() takes {want} argument(s), got {len(args)}", tok.line)
-    return Call(tok.text, tuple(args), tok.line)
-
-
 # ------------------------------------------------------------------ claims
-def _ref(s: _Stream, strip_d: bool) -> Ref:
+def _ref(s: Stream, strip_d: bool) -> Ref:
     """A name (``x1``, ``W1[2,1]``); with ``strip_d`` the d of ``dl`` (or ``d l``, ``∂l``)."""
     tok = s.peek()
     if strip_d:
@@ -374,20 +154,20 @@ def _ref(s: _Stream, strip_d: bool) -> Ref:
                 name = tok.text
             elif tok.text.startswith("d") and len(tok.text) > 1:
                 name = tok.text[1:]
+                tok = Token("name", name, tok.line, tok.column + 1)
             else:
-                raise VerifyError(f"a derivative is written dA/dB or ∂A/∂B, found {tok.text!r}",
-                                  tok.line)
+                raise error(f"a derivative is written dA/dB or ∂A/∂B, found {tok.text!r}", tok)
     else:
         tok = s.name("a quantity name")
         name = tok.text
     index = None
     if s.at("["):
         s.next()
-        index = _indices(s)
-    return Ref(name, index, tok.line)
+        index = indices(s)
+    return Ref(name, index, tok.line, tok.column)
 
 
-def parse_target(s: _Stream) -> Target:
+def parse_target(s: Stream) -> Target:
     """``count parameters`` | ``dA/dB`` | ``∂A/∂B`` | ``name`` | ``name[i, j]``."""
     tok = s.peek()
     if tok.text == "count" and s.peek(1).text in ("parameters", "params"):
@@ -413,17 +193,17 @@ def parse_target(s: _Stream) -> Target:
 
 
 # ------------------------------------------------------------------ statements
-def _shape(s: _Stream) -> tuple[int, ...]:
-    dims = [_positive_int(s)]
+def _shape(s: Stream) -> tuple[int, ...]:
+    dims = [positive_int(s)]
     while s.at("*") or (s.peek().kind == "name" and s.peek().text == "x"):
         s.next()
-        dims.append(_positive_int(s))
+        dims.append(positive_int(s))
     if len(dims) > 2:
         raise VerifyError("a parameter is a scalar, a vector or a matrix", s.peek(-1).line)
     return tuple(dims)
 
 
-def _layer_options(s: _Stream, line: int) -> dict:
+def _layer_options(s: Stream, line: int) -> dict:
     """``W, b, act [from x] [pre z]``: weights first, then an optional bias and activation."""
     opts: dict = {"weights": None, "bias": None, "activation": "identity", "slope": None,
                   "from": None, "pre": None}
@@ -438,7 +218,7 @@ def _layer_options(s: _Stream, line: int) -> dict:
             if s.accept("("):
                 lit = parse_literal(s)
                 if lit.shape != ():
-                    raise VerifyError("an activation takes one number (the slope)", tok.line)
+                    raise error("an activation takes one number (the slope)", tok)
                 opts["slope"] = lit.values[0]
                 s.expect(")")
         elif opts["weights"] is None:
@@ -446,27 +226,27 @@ def _layer_options(s: _Stream, line: int) -> dict:
         elif opts["bias"] is None:
             opts["bias"] = tok.text
         else:
-            raise VerifyError(f"a layer has one weight and one bias; {tok.text!r} is a third "
-                              f"name (activations: {', '.join(ACTIVATIONS)})", tok.line)
+            raise error(f"a layer has one weight and one bias; {tok.text!r} is a third "
+                        f"name (activations: {', '.join(ACTIVATIONS)})", tok)
     if opts["weights"] is None:
         raise VerifyError("a layer needs its weights: layer h: W, b, relu", line)
     return opts
 
 
-def _perceptron_options(s: _Stream, line: int) -> dict:
+def _perceptron_options(s: Stream, line: int) -> dict:
     opts: dict = {}
     wanted = {"data": "name", "labels": "name", "rate": "number", "steps": "number"}
     while s.peek().kind != "end":
         key = s.name("data, labels, rate or steps")
         if key.text not in wanted:
-            raise VerifyError(f"unknown perceptron option {key.text!r} (options: data, labels, "
-                              "rate, steps)", key.line)
+            raise error(f"unknown perceptron option {key.text!r} (options: data, labels, "
+                        "rate, steps)", key)
         if wanted[key.text] == "name":
             opts[key.text] = s.name(f"a name after {key.text!r}").text
         else:
             lit = parse_literal(s)
             if lit.shape != ():
-                raise VerifyError(f"{key.text} is one number", key.line)
+                raise error(f"{key.text} is one number", key)
             opts[key.text] = lit.values[0]
         if not s.accept(","):
             break
@@ -486,16 +266,17 @@ def parse_statement(st: Statement) -> Stmt:
     keyword, _, rest = st.raw.partition(" ")
     if keyword in ("example", "note", "source"):
         return Stmt(keyword, st.line, text=rest.strip())
-    s = _Stream(st.tokens, st.line)
+    s = Stream(st.tokens, st.line)
     kw = s.peek()
     if (kw.kind == "name" and kw.text not in KEYWORDS or kw.text == "∂") and any(
             t.text == "=" for t in st.tokens):
-        kw = Token("name", "claim", kw.line)  # `dl/dW2 = [...]`: the keyword may be left out
+        # `dl/dW2 = [...]`: the keyword may be left out
+        kw = Token("name", "claim", kw.line, kw.column)
     else:
         s.next()
     if kw.kind != "name" or kw.text not in KEYWORDS:
-        raise VerifyError(f"a statement starts with one of {', '.join(KEYWORDS)}; "
-                          f"found {_show(kw)}", kw.line)
+        raise error(f"a statement starts with one of {', '.join(KEYWORDS)}; "
+                          f"found {show(kw)}", kw)
     k = kw.text
     if k in ("input", "param", "const"):
         name = s.name(f"a name after {k!r}").text
@@ -533,6 +314,13 @@ def parse_statement(st: Statement) -> Stmt:
 
 def parse(text: str, default_name: str = "example") -> list[ExampleSpec]:
     """The examples of a file, each with its statements (syntax checked, nothing computed)."""
+    try:
+        return _parse(text, default_name)
+    except FormulaError as e:
+        raise VerifyError.of(e) from None
+
+
+def _parse(text: str, default_name: str) -> list[ExampleSpec]:
     examples: list[ExampleSpec] = []
     for st in statements(text):
         stmt = parse_statement(st)

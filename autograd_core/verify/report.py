@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .claims import OK, TRUNCATED, WRONG
+from .paths import display_path
 
 
 @dataclass(slots=True)
@@ -92,7 +93,7 @@ class ExampleReport:
         lines = [f"== {self.name} =="]
         lines += [f"   {n}" for n in self.notes]
         if self.path:
-            lines.append(f"   ({_relative(self.path)})")
+            lines.append(f"   ({display_path(self.path)})")
         if self.claims:
             head = ("quantity", "claimed", "computed", "status", "diagnosis")
             rows = [(c.name, c.claimed_text, c.computed_text, c.status, c.diagnosis or "")
@@ -201,15 +202,6 @@ def _table_row(row: list[list[str]], widths: list[int], last: list[str]) -> list
         parts.append(last[k] if k < len(last) else "")
         out.append(("  " + "  ".join(parts)).rstrip())
     return out
-
-
-def _relative(path: str) -> str:
-    from pathlib import Path
-
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return path
 
 
 def _md(text: str) -> str:
