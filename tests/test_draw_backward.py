@@ -6,10 +6,12 @@ Gradient values are checked against central finite differences, not against the 
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from test_draw_support import drawn, lines, mlp, read
 
-from autograd_core import Value, build_grad
+from autograd_core import Value, build_grad, topological_order
 from autograd_core.draw import draw_backward
 from autograd_core.draw.style import NODE_STYLES, fmt
 
@@ -145,3 +147,47 @@ def test_a_table_from_another_root_or_not_symbolic_is_refused():
         draw_backward(y, table=build_grad(y))
     with pytest.raises(TypeError, match="GradTable"):
         draw_backward(y, table={})
+
+
+def test_bprop_constants_are_drawn_once_per_use_in_the_gradient_graph():
+    """tanh's bprop computes G·(1 − out²) with the engine's one shared 1.0 (also used by the
+    forward x + 1.0): each use still gets its own small box, next to the op using it."""
+    x = Value(0.4, label="x")
+    w = Value(-0.8, label="w", role="param")
+    h = (w * x + 1.0).tanh()
+    z = (h * 0.5).tanh()
+    z.label = "z"
+    table = build_grad(z, create_graph=True)
+    g = draw_backward(z, table=table)
+    p = read(g)
+    one = h.inputs[0].inputs[1]
+    assert one.data == 1.0 and one.role == "const"
+    # every use of the 1.0, forward and backward, found from the graphs themselves
+    nodes = topological_order([z, *[gv for _, gv in table.items()]])
+    uses = [(v, j) for v in nodes for j, i in enumerate(v.inputs) if i is one]
+    assert len(uses) >= 3  # x·w + 1 and the two tanh bprops
+    copies = g.copies[one]
+    assert sorted((id(c), j) for _, c, j in copies) == sorted((id(v), j) for v, j in uses)
+    for cid, consumer, _ in copies:
+        assert lines(p, cid) == ["1"]
+        assert out_edges_of(p, cid) == [g.ids[consumer] + "_op"]
+        colour = p.nodes[cid]["fillcolor"]
+        assert colour == NODE_STYLES["const"]["fillcolor"]
+    # a gradient op's constant is joined by a gradient-graph edge (solid orange), not as a
+    # forward value "used" by the gradient graph
+    grad_side = [cid for cid, c, _ in copies if g.ids[c] in grad_nodes(p) or
+                 p.nodes[g.ids[c]]["fillcolor"] == NODE_STYLES["grad_value"]["fillcolor"]]
+    assert grad_side
+    for cid in grad_side:
+        (attrs,) = [a for s, _, a in p.edges if s == cid]
+        assert attrs.get("style") != "dashed"
+    # the gradient values shown are right (finite differences)
+    def f(xv, wv):
+        return math.tanh(math.tanh(wv * xv + 1.0) * 0.5)
+
+    dzw = next(n for n, ls in grad_nodes(p).items() if ls[0] == "∂z/∂w")
+    assert lines(p, dzw)[1] == f"= {fmt(finite_difference(f, [0.4, -0.8], 1))}"
+
+
+def out_edges_of(p, node):
+    return [b for a, b, _ in p.edges if a == node]

@@ -216,3 +216,114 @@ def test_an_nn_mlp_is_clustered_by_its_own_labels():
     assert {n for n in drawn(boxes) if n.startswith("g_")} == {
         "g_layers_0_neurons_0", "g_layers_0_neurons_1", "g_layers_0_neurons_2",
         "g_layers_1_neurons_0"}
+
+
+# ---------------------------------------------------------------- constants: one box per use
+
+
+def const_boxes(p, number):
+    """The DOT nodes showing the bare constant ``number`` (first line its value or data)."""
+    text = fmt(number)
+    return [n for n in drawn(p)
+            if lines(p, n)[0] in (text, f"data {text}") and "_k" in n]
+
+
+def out_edges(p, node):
+    return [b for a, b, _ in p.edges if a == node]
+
+
+def test_a_shared_constant_is_drawn_once_per_use_next_to_its_consumer():
+    x = Value(0.3, label="x")
+    y = Value(-1.1, label="y")
+    a = x * 0.5
+    b = y * 0.5
+    c = (a + b) * 0.5
+    assert a.inputs[1] is b.inputs[1] is c.inputs[1]  # the engine shares one leaf
+    half = a.inputs[1]
+    g = draw_forward(c)
+    p = read(g)
+    boxes = const_boxes(p, 0.5)
+    consumers = [a, b, c]
+    assert len(boxes) == len(consumers)
+    # each box feeds exactly one op, and each consumer of 0.5 gets exactly one box
+    targets = sorted(t for n in boxes for t in out_edges(p, n))
+    assert targets == sorted(g.ids[v] + "_op" for v in consumers)
+    assert all(p.nodes[n]["fillcolor"] == NODE_STYLES["const"]["fillcolor"] for n in boxes)
+    assert half not in g.ids
+    assert sorted(cid for cid, _, _ in g.copies[half]) == sorted(boxes)
+    assert {id(v) for _, v, _ in g.copies[half]} == {id(v) for v in consumers}
+    # drawing again gives the same DOT; so does drawing after another graph reused the 0.5
+    again = draw_forward(c).source
+    _other = (Value(2.0) * 0.5 + 0.5).tanh()
+    assert draw_forward(c).source == again == g.source
+
+
+def test_a_constant_used_twice_by_one_op_gets_two_boxes():
+    x = Value(0.3, label="x")
+    z = (x + 0.7) * 0.7 * 0.7
+    p = read(draw_forward(z))
+    assert len(const_boxes(p, 0.7)) == 3
+
+
+def test_named_and_explicit_constants_stay_one_box():
+    x = Value(0.3, label="x")
+    c = Value(2.0, role="const")  # explicit: not the engine's pooled 2.0
+    k = Value(3.0, label="k", role="const")
+    z = (x * c + c) * k + k
+    p = read(draw_forward(z))
+    twos = [n for n in drawn(p) if lines(p, n)[0] == "2"]
+    assert len(twos) == 1 and len(out_edges(p, twos[0])) == 2
+    ks = [n for n in drawn(p) if lines(p, n)[0] == "k"]
+    assert len(ks) == 1 and len(out_edges(p, ks[0])) == 2
+
+
+def test_each_constant_box_shows_its_own_uses_gradient():
+    """Before sharing, each use of 0.5 was its own leaf with its own gradient; the boxes still
+    show that: ∂z/∂(this use). Oracle: the same function with three separate input leaves."""
+    def build(c1, c2, c3):
+        x = Value(0.3, label="x")
+        return ((x * c1).tanh() + x * c2) * c3
+
+    z = build(0.5, 0.5, 0.5)
+    z.backward()
+    leaves = [Value(0.5), Value(0.5), Value(0.5)]
+    ref = build(*leaves)
+    ref.backward()
+    g = draw_forward(z)
+    p = read(g)
+    half = z.inputs[1]
+    shown = []
+    for cid, consumer, j in g.copies[half]:
+        assert consumer.inputs[j] is half
+        assert lines(p, cid)[0] == "data 0.5"
+        shown.append(lines(p, cid)[1])
+    assert sorted(shown) == sorted(f"grad {fmt(v.grad)}" for v in leaves)
+    assert len(set(shown)) == 3  # three different numbers: not the pooled leaf's total
+
+
+def test_a_constant_box_sits_in_its_consumers_cluster():
+    outs = mlp([2, 2, 2], [0.4, -0.2])  # the last layer computes a * 1.0 in each neuron
+    loss = (outs[0] - 1.0) ** 2 + (outs[1] - 1.0) ** 2
+    g = draw_forward(loss)
+    p = read(g)
+    one = outs[0].inputs[1]
+    assert outs[1].inputs[1] is one and one.data == 1.0
+    copies = g.copies[one]
+    assert len(copies) == 4  # two neurons' a·1, two (out − 1)
+    for cid, consumer, _ in copies:
+        assert p.node_cluster.get(cid) == p.node_cluster.get(g.ids[consumer])
+    clusters = sorted(str(p.node_cluster.get(cid)) for cid, _, _ in copies)
+    assert clusters == sorted(["None", "None", "cluster_layers_1_neurons_0",
+                               "cluster_layers_1_neurons_1"])
+
+
+def test_collapsed_groups_absorb_the_constant_boxes_of_their_members():
+    outs = mlp([2, 2, 2], [0.4, -0.2])
+    loss = (outs[0] - 1.0) ** 2 + (outs[1] - 1.0) ** 2
+    g = draw_forward(loss, collapse="layers.1")
+    p = read(g)
+    one = outs[0].inputs[1]
+    assert [c for _, c, _ in g.copies[one]] == [
+        v for v in topological_order(loss) if v not in outs and one in v.inputs]
+    assert all(a in p.nodes and b in p.nodes for a, b, _ in p.edges)
+    assert g.counts["dot_nodes"] == len(drawn(p))

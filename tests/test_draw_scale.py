@@ -26,8 +26,9 @@ def assert_well_formed(p):
 
 
 def test_a_ten_thousand_node_graph_is_summarised_within_the_limit():
-    root = chain(2600)
-    assert len(topological_order(root)) > 10_000
+    root = chain(3350)
+    # per step a mul, an add and a tanh; the 0.5 is one shared leaf; 50 inputs
+    assert len(topological_order(root)) == 3 * 3350 + 1 + 50 > 10_000
     for limit in (DEFAULT_MAX_NODES, 60):
         g = draw_forward(root, max_nodes=limit)
         p = read(g)
@@ -50,8 +51,13 @@ def test_below_the_limit_nothing_is_summarised_and_none_means_no_limit():
     big = chain(300)
     g_all = draw_forward(big, max_nodes=None)
     assert g_all.note is None
-    # per step: mul, add, tanh (a box and an op circle each) and the constant 0.5; 50 inputs
-    assert g_all.counts["dot_nodes"] == 300 * (3 * 2 + 1) + 50
+    # per step: mul, add, tanh (a box and an op circle each) and a box for its use of the
+    # 0.5 (one shared leaf in the engine, drawn per use); the 50 inputs once each, plus a ↺
+    # copy at every use of an input after its first (step i uses x[i % 50]: the uses of one
+    # input lie 50 steps = 150 ranks apart, far beyond FAR_RANKS)
+    steps = 300
+    later_uses = steps - 50  # every use but the first of each input
+    assert g_all.counts["dot_nodes"] == steps * (3 * 2 + 1) + 50 + later_uses
     # exactly at the limit: still drawn in full
     assert draw_forward(big, max_nodes=g_all.counts["dot_nodes"]).note is None
 

@@ -9,7 +9,21 @@ forward value, and each table entry labelled with what it is (``∂z/∂w``). A 
 serves several nodes (``a + b`` passes G to both) is one node with every name it has.
 
 Node names are ``n0, n1, …`` in topological order (op circles ``n3_op``), so the same graph
-gives the same DOT every run. Graphs larger than ``max_nodes`` DOT nodes are summarised:
+gives the same DOT every run.
+
+Two kinds of node are drawn more than once, each copy named after the use it serves
+(``n7_k1``: input 1 of node 7), so the layout stays local:
+
+* a bare number written into arithmetic (``x * 0.9``, the 1 of bprop's ``1 − out²``) is one
+  shared constant leaf in the engine (``value.constant``), but gets its own small box at each
+  use, in its consumer's cluster, as if each use were its own constant. Labelled constants and
+  explicit ``Value(c, role="const")`` stay one box (they are named things).
+* a leaf (input, parameter, named constant) used far downstream of its first use (its
+  consumers more than ``FAR_RANKS`` ranks apart) is drawn again next to each far use, marked
+  ``↺`` and dashed. An edge across hundreds of ranks makes dot's layout very slow (an
+  834-node chain: 7 s with system dot, 18 s with wasm); copies keep every edge short.
+
+Graphs larger than ``max_nodes`` DOT nodes are summarised:
 nn neurons, then layers, are collapsed into boxes, and what still does not fit is gathered
 into one box, with a note saying so.
 """
@@ -26,7 +40,8 @@ from graphviz.quoting import quote
 
 from ..backprop import build_grad, topological_order
 from ..grad_table import GradTable
-from ..value import Value
+from ..ops import CONST
+from ..value import _CONSTANTS, Value
 from . import style
 from .clusters import (
     Key,
@@ -41,7 +56,33 @@ from .drawing import Drawing
 DEFAULT_MAX_NODES = 400
 MIN_MAX_NODES = 8
 LAYOUT_EFFORT_ABOVE = 150  # DOT nodes; above this, dot's layout effort is capped (nslimit)
+FAR_RANKS = 6  # a leaf's use more than this many ranks after its first use gets a ↺ copy
 _SUMMARY = "summary"
+
+
+def is_shared_constant(v: Value) -> bool:
+    """True for a constant from the engine's pool (a bare number written into arithmetic).
+
+    Such a leaf is shared by every use of the number in every graph, so it is drawn once per
+    use. A constant made with ``Value(c, role="const")`` (or labelled) is not in the pool.
+    (After the pool is emptied, at ``_CONSTANTS_MAX`` distinct numbers, constants made before
+    are drawn as one box again: the engine keeps no other mark of a pooled constant.)
+    """
+    return (v._op is CONST and v.label is None
+            and _CONSTANTS.get(v.data) is v)  # type: ignore[call-overload]
+
+
+def value_ranks(order: Sequence[Value]) -> dict[Value, int]:
+    """Longest-path depth: 0 for leaves, 1 + the deepest input otherwise (``order`` topological)."""
+    rank: dict[Value, int] = {}
+    for v in order:
+        r = 0
+        for i in v._inputs:
+            ri = rank.get(i, 0) + 1
+            if ri > r:
+                r = ri
+        rank[v] = r
+    return rank
 
 
 def _check_root(root: Any, what: str) -> Value:
@@ -206,6 +247,29 @@ class _Builder:
         self.backward = bool(grad_of) or bool(float_grads)
         root = table.root if table is not None else None
         self.zname = (root.label if root is not None and root.label else "z")
+        # bare pooled constants: one box per use (never a gradient node or the root itself)
+        last = order[-1] if order else None
+        self.per_use: set[Value] = {
+            v for v in order
+            if v._op is CONST and v not in grad_of and v is not last and is_shared_constant(v)
+        }
+        self.far_uses = self._far_uses()
+
+    def _far_uses(self) -> set[tuple[Value, int]]:
+        """(consumer, input position) of each use of a leaf lying more than FAR_RANKS ranks
+        after that leaf's first use: these uses get a ↺ copy of the leaf."""
+        rank = value_ranks(self.order)
+        first: dict[Value, int] = {}
+        uses: list[tuple[Value, int, Value]] = []
+        for v in self.order:
+            for j, i in enumerate(v._inputs):
+                if i._inputs or i in self.per_use:
+                    continue
+                r = rank[v]
+                if r < first.get(i, r + 1):
+                    first[i] = r
+                uses.append((v, j, i))
+        return {(v, j) for v, j, i in uses if rank[v] - first[i] > FAR_RANKS}
 
     # ---------------------------------------------------------------- what each node is
     def kind(self, v: Value) -> str:
@@ -303,12 +367,25 @@ class _Builder:
         return {v: gmap[k] for v, k in self.member.items() if k in gmap}
 
     def cost(self, collapsed: dict[Value, str]) -> int:
+        """DOT nodes needed with ``collapsed`` drawn as groups (copies included)."""
         groups = set(collapsed.values())
         n = len(groups) + len(self.float_grads)
         for v in self.order:
-            if v not in collapsed:
-                n += 1 if v._op.bprop is None else 2
+            if v in collapsed or v in self.per_use:
+                continue
+            if v._op.bprop is None:
+                n += 1
+                continue
+            n += 2
+            for j, i in enumerate(v._inputs):
+                if i in self.per_use or ((v, j) in self.far_uses and i not in collapsed):
+                    n += 1
         return n
+
+    def copies_of(self, v: Value) -> int:
+        """How many copies (per-use constants, ↺ leaves) a drawn op node brings at most."""
+        return sum(1 for j, i in enumerate(v._inputs)
+                   if i in self.per_use or (v, j) in self.far_uses)
 
     def plan(self, collapse: Any, max_nodes: int | None, sinks: Sequence[Value]) -> None:
         gmap = self.group_fn(collapse)
@@ -356,18 +433,19 @@ class _Builder:
             v = queue.popleft()
             unit = collapsed.get(v, v)
             if unit not in kept_units:
-                c = 1 if unit is not v or v._op.bprop is None else 2
+                c = 1 if unit is not v or v._op.bprop is None else 2 + self.copies_of(v)
                 if used + c > budget:
                     break
                 used += c
                 kept_units.add(unit)
             kept.add(v)
             for parent in v._inputs:
-                if parent not in seen and parent in self.index:
+                if parent not in seen and parent in self.index and parent not in self.per_use:
                     seen.add(parent)
                     queue.append(parent)
-        # a group is either wholly kept or wholly hidden
-        return {v for v in self.order if collapsed.get(v, v) not in kept_units}
+        # a group is either wholly kept or wholly hidden; per-use constants go with their users
+        return {v for v in self.order
+                if collapsed.get(v, v) not in kept_units and v not in self.per_use}
 
     # ---------------------------------------------------------------- writing the DOT
     def emit(self, *, sinks: Sequence[Value], legend: bool, clusters: bool, collapse: Any,
@@ -390,7 +468,9 @@ class _Builder:
 
         rep: dict[Value, str] = {}
         for v in self.order:
-            if v in self.hidden:
+            if v in self.per_use:
+                rep[v] = ""  # drawn once per use, next to each consumer
+            elif v in self.hidden:
                 rep[v] = _SUMMARY
             elif v in self.collapsed:
                 rep[v] = "g_" + self.collapsed[v].replace(".", "_")
@@ -400,9 +480,10 @@ class _Builder:
         # nodes, by cluster path
         buckets: dict[tuple[Any, ...], list[tuple[str, dict[str, str]]]] = {}
         group_members: dict[str, list[Value]] = {}
+        src_of: dict[tuple[Value, int], str] = {}  # (consumer, input position) → a copy's id
         for v in self.order:
             r = rep[v]
-            if r == _SUMMARY:
+            if r == _SUMMARY or not r:
                 continue
             key = self.member.get(v) if clusters else None
             if v in self.collapsed:
@@ -429,6 +510,17 @@ class _Builder:
                 if self.svg_ids:
                     oattrs["id"] = r + "_op"
                 bucket.append((r + "_op", oattrs))
+                for j, i in enumerate(v._inputs):
+                    copy = self._copy(v, j, i, r, rep)
+                    if copy is None:
+                        continue
+                    cid, ckind, cattrs = copy
+                    used_kinds.add(ckind)
+                    if self.svg_ids:
+                        cattrs["id"] = cid
+                    bucket.append((cid, cattrs))
+                    src_of[v, j] = cid
+                    g.copies.setdefault(i, []).append((cid, v, j))
         for gname, members in group_members.items():
             used_kinds.add("group")
             attrs = {"label": style.lines(*self._group_fields(gname, members)),
@@ -438,7 +530,10 @@ class _Builder:
                 used_kinds.add("kink")
             parts = gname.split(".")
             path = (int(parts[1]),) if len(parts) == 4 else ()
-            buckets.setdefault(path, []).append(("g_" + gname.replace(".", "_"), attrs))
+            gid = "g_" + gname.replace(".", "_")
+            if self.svg_ids:
+                attrs["id"] = gid
+            buckets.setdefault(path, []).append((gid, attrs))
         for j, (node, value) in enumerate(self.float_grads):
             used_kinds.add("grad")
             fields = [f"∂{self.zname}/∂{self.vname(node)}", f"= {style.fmt(value, self.precision)}"]
@@ -448,10 +543,13 @@ class _Builder:
                 (f"fg{j}", {"label": style.lines(*fields), **style.NODE_STYLES["grad"]}))
         if self.hidden:
             used_kinds.add("group")
-            buckets.setdefault((), []).append((_SUMMARY, {
-                "label": style.lines(f"⋯ {len(self.hidden)} more values",
-                                      "summarised (max_nodes)"),
-                **style.NODE_STYLES["group"]}))
+            sattrs = {"label": style.lines(f"⋯ {len(self.hidden)} more values",
+                                           "summarised (max_nodes)"),
+                      **style.NODE_STYLES["group"]}
+            if self.svg_ids:
+                sattrs["id"] = _SUMMARY
+            buckets.setdefault((), []).append((_SUMMARY, sattrs))
+        g.reps = {v: r for v, r in rep.items() if r}
         self._write_nodes(g, buckets)
 
         # edges
@@ -459,18 +557,26 @@ class _Builder:
         seen_edges: set[tuple[str, str]] = set()
         for v in self.order:
             r = rep[v]
+            if not r:
+                continue
             if r == _SUMMARY or v in self.collapsed:
                 target = r
                 for i in v._inputs:
                     src = rep[i]
-                    if src != target and (src, target) not in seen_edges:
+                    if src and src != target and (src, target) not in seen_edges:
                         seen_edges.add((src, target))
                         edges.append((src, target, self.edge_kind(i, v)))
                 continue
             if v._op.bprop is None:
                 continue
             op_id = r + "_op"
-            for i in v._inputs:
+            for j, i in enumerate(v._inputs):
+                copy = src_of.get((v, j))
+                if copy is not None:
+                    kind = self.edge_kind(i, v) if i not in self.per_use else (
+                        "data" if v in self.forward else "grad")
+                    edges.append((copy, op_id, kind))
+                    continue
                 src = rep[i]
                 if src.startswith("n"):
                     edges.append((src, op_id, self.edge_kind(i, v)))
@@ -507,6 +613,41 @@ class _Builder:
             "hidden": len(self.hidden),
         }
         return g
+
+    def _copy(self, v: Value, j: int, i: Value, r: str,
+              rep: dict[Value, str]) -> tuple[str, str, dict[str, str]] | None:
+        """The copy of input ``j`` of the drawn node ``v`` (DOT id, kind, attributes), if any:
+        a per-use constant box, or a ↺ copy of a leaf used far from its first use."""
+        if i in self.per_use:
+            fields = self.fields(i)
+            if self.show_grad and self.grad_placeholder is None:
+                fields = [f"data {style.fmt(i.data, self.precision)}",
+                          f"grad {style.fmt(self.use_grad(v, j), self.precision)}",
+                          *fields[2:]]
+            attrs = {"label": style.lines(*fields), **style.NODE_STYLES["const"]}
+            return f"{r}_k{j}", "const", attrs
+        if (v, j) in self.far_uses and rep[i].startswith("n"):
+            kind = self.kind(i)
+            fields = self.fields(i)
+            if i.label is not None:
+                fields[0] = "↺ " + fields[0]
+            else:
+                fields.insert(0, "↺ " + self.vname(i))
+            attrs = {"label": style.lines(*fields), **style.NODE_STYLES[kind],
+                     **style.FAR_COPY_STYLE}
+            return f"{r}_f{j}", "far", attrs
+        return None
+
+    def use_grad(self, v: Value, j: int) -> float:
+        """∂z/∂v · ∂v/∂(input j): what one use of a constant adds to its gradient (the value
+        its box showed when each use was its own constant)."""
+        bprop = v._op.bprop
+        assert bprop is not None
+        try:
+            contrib = bprop(tuple(i.data for i in v._inputs), v.data, v.grad)[j]
+            return float(getattr(contrib, "data", contrib))
+        except (ArithmeticError, ValueError):
+            return float("nan")
 
     def edge_kind(self, src: Value, dst: Value) -> str:
         if dst in self.forward:
@@ -566,6 +707,8 @@ class _Builder:
             attrs = dict(style.NODE_STYLES.get(kind, style.NODE_STYLES["value"]))
             if kind == "kink":
                 attrs.update(style.KINK_STYLE)
+            if kind == "far":
+                attrs.update(style.NODE_STYLES["input"], **style.FAR_COPY_STYLE)
             if attrs.get("shape") == "circle":
                 attrs["shape"] = "ellipse"
             attrs["label"] = text

@@ -19,7 +19,11 @@ from . import render as _render
 class Drawing(graphviz.Digraph):
     """A graphviz Digraph of a computation, plus what was drawn.
 
-    ``ids`` maps each drawn Value to its DOT node name; ``note`` says what was summarised
+    ``ids`` maps each drawn Value to its DOT node name; ``copies`` maps a Value drawn more
+    than once (a bare constant per use, a ↺ leaf far from its first use) to its copies
+    ``[(DOT id, consumer, input position)]``; ``reps`` maps every Value to the DOT node that
+    stands for it (itself, a collapsed group or the summary box; absent for per-use
+    constants); ``note`` says what was summarised
     (None when everything is drawn); ``counts`` gives the sizes (values in the graph, DOT
     nodes drawn).
     """
@@ -27,6 +31,8 @@ class Drawing(graphviz.Digraph):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ids: dict[Any, str] = {}
+        self.copies: dict[Any, list[tuple[str, Any, int]]] = {}
+        self.reps: dict[Any, str] = {}
         self.note: str | None = None
         self.counts: dict[str, int] = {}
 

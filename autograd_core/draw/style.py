@@ -14,8 +14,9 @@ Kinds of node (a node's *kind* decides its style):
 ``group``      a collapsed neuron / layer / summarised part    lilac folder
 =============  ==========================================================
 
-A node whose derivative was taken at a kink (relu at exactly 0…) keeps its kind and gets a
-red double border and a ``kink`` line.
+A leaf used far downstream of its first use is drawn again there (``far``): same label
+marked ↺, its kind's colours, dashed. A node whose derivative was taken at a kink (relu at
+exactly 0…) keeps its kind and gets a red double border and a ``kink`` line.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ NODE_STYLES: dict[str, dict[str, str]] = {
 
 KINK_STYLE: dict[str, str] = {"color": "#dc2626", "peripheries": "2", "penwidth": "2"}
 
+# a ↺ copy of a leaf drawn again next to a far use: its kind's colours, dashed and faded
+FAR_COPY_STYLE: dict[str, str] = {"style": "filled,dashed", "fontcolor": "#4b5563"}
+
 EDGE_STYLES: dict[str, dict[str, str]] = {
     "data": {"color": "#374151"},
     "grad": {"color": "#c2410c"},  # an edge inside the gradient graph
@@ -60,10 +64,11 @@ LEGEND_TEXT: dict[str, str] = {
     "grad_op": "op of the gradient graph (bprop)",
     "group": "collapsed group",
     "kink": "derivative at a kink",
+    "far": "↺ the same leaf again, drawn near a far use",
 }
 
 LEGEND_ORDER = ("input", "param", "const", "value", "op", "grad", "grad_value", "grad_op", "group",
-                "kink")
+                "kink", "far")
 
 
 def fmt(x: Any, precision: int = 4) -> str:
