@@ -120,30 +120,34 @@ def _root(args: argparse.Namespace, parse_expression: Any, parse_assignments: An
 
 def worked_example_root(path: Path, *, example: str | None = None, of: str | None = None) -> Value:
     """The Value to draw from a worked-example file: its loss (or ``of``), built by
-    :mod:`autograd_core.verify` (the hook: any module providing ``parse`` and ``build``)."""
-    if not path.is_file():
-        raise FileNotFoundError(f"no such worked-example file: {path}")
+    :mod:`autograd_core.verify` (errors name the file as ``backprop verify`` does)."""
     try:
+        from .verify.errors import VerifyError
         from .verify.model import build
         from .verify.parser import parse
+        from .verify.paths import display_path
     except ImportError as e:
         raise ValueError(
             f"{path}: drawing a worked example needs autograd_core.verify ({e})"
         ) from None
-    specs = parse(path.read_text(encoding="utf-8"), default_name=path.stem)
-    if not specs:
-        raise ValueError(f"{path}: no example in the file")
-    spec = _pick(specs, example, path)
-    model = build(spec)
+    where = display_path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such worked-example file: {where}")
+    try:
+        specs = parse(path.read_text(encoding="utf-8-sig"), default_name=path.stem)
+        spec = _pick(specs, example, where)
+        model = build(spec)
+    except VerifyError as e:
+        raise e.located(where) from None
     name = of or model.loss or model.last
     if name is None:
-        raise ValueError(f"{path}: the example defines no loss; pick a quantity with --of NAME")
+        raise ValueError(f"{where}: the example defines no loss; pick a quantity with --of NAME")
     if name not in model.values:
         known = ", ".join(model.values)
-        raise ValueError(f"{path}: no quantity {name!r} (it has: {known})")
+        raise ValueError(f"{where}: no quantity {name!r} (it has: {known})")
     items = list(model.values[name].items)
     if len(items) != 1:
-        raise ValueError(f"{path}: {name!r} has {len(items)} entries; draw a scalar "
+        raise ValueError(f"{where}: {name!r} has {len(items)} entries; draw a scalar "
                          f"(--of with a scalar quantity, e.g. the loss)")
     v = items[0]
     if not isinstance(v, Value):
@@ -151,7 +155,7 @@ def worked_example_root(path: Path, *, example: str | None = None, of: str | Non
     return v
 
 
-def _pick(specs: list[Any], example: str | None, path: Path) -> Any:
+def _pick(specs: list[Any], example: str | None, path: str) -> Any:
     if example is None:
         if len(specs) > 1:
             names = "; ".join(f"{i}: {getattr(s, 'name', '?')}" for i, s in enumerate(specs, 1))

@@ -49,8 +49,7 @@ def tokenize_line(text: str, line: int = 1) -> list[Token]:
         if m is None or m.end() == pos:
             column = pos + len(text[pos:]) - len(text[pos:].lstrip()) + 1
             rest = text[pos:].strip()
-            raise FormulaError(f"unexpected character {rest[0]!r} in {text.strip()!r}", line,
-                               column=column)
+            raise FormulaError(f"unexpected character {rest[0]!r}", line, column=column)
         kind = m.lastgroup or "op"
         value = m.group(kind)
         tokens.append(Token(kind, _SAME.get(value, value), line, m.start(kind) + 1))

@@ -18,7 +18,7 @@ arguments each takes are :data:`FUNCTIONS`; what they compute is in :mod:`.evalu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import FormulaError
 from .lexer import Token
@@ -35,6 +35,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
 
 
 # ------------------------------------------------------------------ the syntax tree
+# (positions are where a node was written: not part of what it means, so not compared)
 @dataclass(frozen=True, slots=True)
 class Num:
     value: float
@@ -44,8 +45,8 @@ class Num:
 @dataclass(frozen=True, slots=True)
 class Name:
     name: str
-    line: int
-    column: int = 0
+    line: int = field(compare=False)
+    column: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,38 +60,38 @@ class Binary:
     op: str
     left: object
     right: object
-    line: int
-    column: int = 0
+    line: int = field(compare=False)
+    column: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Call:
     func: str
     args: tuple
-    line: int
-    column: int = 0
+    line: int = field(compare=False)
+    column: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Index:
     target: object
     index: tuple[int, ...]  # 1-based, as written
-    line: int
-    column: int = 0
+    line: int = field(compare=False)
+    column: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ListExpr:
     items: tuple
-    line: int
-    column: int = 0
+    line: int = field(compare=False)
+    column: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Transpose:
     operand: object
-    line: int
-    column: int = 0
+    line: int = field(compare=False)
+    column: int = field(default=0, compare=False)
 
 
 # ------------------------------------------------------------------ token stream
