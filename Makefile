@@ -35,8 +35,9 @@ $(VENV)/.installed-notebooks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,notebooks]'
 	touch $@
 
+# Jupyter refuses to run as root (containers, CI boxes) unless told: tell it only there.
 notebooks: $(VENV)/.installed-notebooks
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 # Re-run every notebook from notebooks/src/ and save it with fresh outputs (see notebooks/build.py).
 notebooks-execute: $(STAMP)
