@@ -16,7 +16,8 @@ W = [[0.75, -0.5], [1.5, 0.25]]
 B = [0.1, -0.3]
 HEAD = f"input x = {X}\nparam W = {W}\nparam b = {B}\n"
 
-# a tree: ("leaf", name) | ("num", v) | ("bin", op, a, b) | ("fn", f, a) | ("T", a)
+# a tree: ("leaf", name) | ("num", v) | ("bin", op, a, b) | ("fn", f, a, method?)
+#       | ("T", a, method?)
 leaves = st.sampled_from([("leaf", "x"), ("leaf", "W"), ("leaf", "b"), ("num", 2.0),
                           ("num", 0.5), ("idx", "x", 2), ("idx2", "W", 1, 2)])
 
@@ -25,8 +26,8 @@ def grow(children):
     return st.one_of(
         st.tuples(st.just("bin"), st.sampled_from(["+", "-", "*", "@"]), children, children),
         st.tuples(st.just("fn"), st.sampled_from(["tanh", "sigmoid", "exp", "sum", "relu"]),
-                  children),
-        st.tuples(st.just("T"), children),
+                  children, st.booleans()),
+        st.tuples(st.just("T"), children, st.booleans()),
     )
 
 
@@ -45,9 +46,9 @@ def render(t) -> str:
         return f"{t[1]}[{t[2]}, {t[3]}]"
     if kind == "bin":
         return f"({render(t[2])} {t[1]} {render(t[3])})"
-    if kind == "fn":
-        return f"{t[1]}({render(t[2])})"
-    return f"transpose({render(t[1])})"
+    if kind == "fn":  # f(a), or the method spelling (a).f()
+        return f"({render(t[2])}).{t[1]}()" if t[3] else f"{t[1]}({render(t[2])})"
+    return f"({render(t[1])}).transpose()" if t[2] else f"transpose({render(t[1])})"
 
 
 def evaluate(t, env):
