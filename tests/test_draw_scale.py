@@ -9,6 +9,7 @@ from test_draw_support import drawn, lines, mlp, read
 
 from autograd_core import Value, topological_order, vsum
 from autograd_core.draw import DEFAULT_MAX_NODES, draw_backward, draw_forward
+from autograd_core.draw.dot import FAR_RANKS, value_ranks
 
 
 def chain(n_ops: int) -> Value:
@@ -86,3 +87,58 @@ def test_the_backward_graph_is_summarised_too():
     assert len(drawn(p)) <= 120 and g.note
     assert_well_formed(p)
     assert any(lines(p, n)[0].startswith("∂out/∂") for n in drawn(p))
+
+
+# ---------------------------------------------------------------- leaves used far downstream
+
+
+def test_an_input_used_far_downstream_gets_a_marked_copy_at_each_far_use():
+    """Long edges (an input reused hundreds of ranks later) make dot's layout very slow; such a
+    use is drawn from a ↺ copy of the input placed next to it (bench/draw_dot.py measures)."""
+    root = chain(120)  # step i uses x[i % 50]: x0…x19 are used three times, the rest twice
+    g = draw_forward(root, max_nodes=None)
+    p = read(g)
+    order = topological_order(root)
+    rank = value_ranks(order)
+    xs = [v for v in order if v.label is not None and v.label.startswith("x")]
+    assert len(xs) == 50
+    for x in xs:
+        uses = [(v, j) for v in order for j, i in enumerate(v.inputs) if i is x]
+        first = min(rank[v] for v, _ in uses)
+        far = [(v, j) for v, j in uses if rank[v] - first > FAR_RANKS]
+        copies = g.copies.get(x, [])
+        assert sorted((id(v), j) for _, v, j in copies) == sorted((id(v), j) for v, j in far)
+        for cid, consumer, _ in copies:
+            assert lines(p, cid)[0] == f"↺ {x.label}"
+            assert lines(p, cid)[1:] == lines(p, g.ids[x])[1:]  # same data (and grad)
+            assert "dashed" in p.nodes[cid]["style"]
+            assert [b for a, b, _ in p.edges if a == cid] == [g.ids[consumer] + "_op"]
+        # the box itself feeds only the uses near the first
+        near = sorted(g.ids[v] + "_op" for v, j in uses if (v, j) not in far)
+        assert sorted(b for a, b, _ in p.edges if a == g.ids[x]) == near
+    # every use at a later step than its input's first (x0 is used twice at step 0)
+    assert sum(len(g.copies.get(x, [])) for x in xs) == 120 - 50
+    assert "legend_far" in p.nodes and "↺" in p.nodes["legend_far"]["label"]
+
+
+def test_uses_close_together_are_not_copied():
+    x = Value(0.3, label="x")
+    h = x
+    for _ in range(FAR_RANKS // 2):
+        h = (h * x).tanh()  # each use of x is at most FAR_RANKS ranks after the first
+    g = draw_forward(h)
+    assert x not in g.copies and "legend_far" not in read(g).nodes
+
+
+def test_far_copies_count_against_max_nodes():
+    root = chain(400)
+    full = draw_forward(root, max_nodes=None)
+    assert full.counts["dot_nodes"] == len(drawn(read(full)))
+    assert draw_forward(root, max_nodes=full.counts["dot_nodes"]).note is None
+    tight = draw_forward(root, max_nodes=full.counts["dot_nodes"] - 1)
+    assert tight.note is not None and tight.counts["dot_nodes"] <= full.counts["dot_nodes"] - 1
+    for limit in (200, 57):
+        g = draw_forward(root, max_nodes=limit)
+        p = read(g)
+        assert len(drawn(p)) <= limit
+        assert_well_formed(p)
