@@ -136,3 +136,57 @@ def test_unknown_format_and_renderer_are_refused():
         choose_renderer("gif")
     with pytest.raises(ValueError, match="renderer"):
         choose_renderer("svg", renderer="cairo")
+
+
+# ---------------------------------------------------------------- time limits
+
+
+def test_a_wasm_render_past_its_time_limit_stops_with_a_clear_error(no_system_dot, monkeypatch):
+    """The timer seam fires at once (deterministic): the running layout is interrupted, the
+    error names the graph's size and max_nodes, and the next render works again."""
+    g = small()
+    to_svg(g, renderer="wasm")  # started
+
+    def fire_now(engine, seconds):
+        assert seconds == 5.0
+        engine.increment_epoch()
+        return lambda: None
+
+    monkeypatch.setattr(render_module, "_arm", fire_now)
+    with pytest.raises(render_module.RenderTimeout) as e:
+        to_svg(g, renderer="wasm", timeout=5)
+    msg = str(e.value)
+    assert f"{g.counts['dot_nodes']} DOT nodes" in msg and "within 5 s" in msg
+    assert "max_nodes=" in msg and "timeout=None" in msg
+    assert isinstance(e.value, RenderFailed)
+    monkeypatch.undo()
+    assert svg_titles(to_svg(g, renderer="wasm")) == set(read(g).nodes)
+    # no limit at all: the timer is never armed
+    monkeypatch.setattr(render_module, "_arm", lambda *a: pytest.fail("armed"))
+    assert "</svg>" in to_svg(g, renderer="wasm", timeout=None)
+
+
+def test_a_wasm_render_within_its_time_limit_is_not_interrupted(no_system_dot):
+    g = small()
+    assert svg_titles(to_svg(g, renderer="wasm", timeout=60)) == set(read(g).nodes)
+
+
+def test_a_hanging_system_dot_is_killed_at_the_time_limit(tmp_path, monkeypatch):
+    sleep = shutil.which("sleep")
+    if sleep is None:
+        pytest.skip("no sleep program")
+    fake = tmp_path / "dot"  # a `dot` that never answers
+    fake.write_text(f"#!/bin/sh\nexec {sleep} 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(render_module.RenderTimeout, match="system Graphviz `dot`.*within 0.2 s"):
+        pipe("digraph { a -> b; b -> c }", "svg", renderer="system", timeout=0.2)
+    g = small()
+    with pytest.raises(render_module.RenderTimeout, match=f"{g.counts['dot_nodes']} DOT nodes"):
+        to_svg(g, renderer="system", timeout=0.2)
+
+
+@pytest.mark.parametrize("bad", [0, -1, "5", True, float("nan")])
+def test_a_bad_timeout_is_refused(bad):
+    with pytest.raises(ValueError, match="timeout"):
+        pipe(small(), "svg", timeout=bad)

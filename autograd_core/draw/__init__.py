@@ -17,6 +17,7 @@ from .parse import DotGraph, label_lines, parse_dot
 from .render import (
     RendererMissing,
     RenderFailed,
+    RenderTimeout,
     available_renderers,
     choose_renderer,
     pipe,
@@ -31,6 +32,7 @@ __all__ = [
     "Drawing",
     "RenderFailed",
     "RendererMissing",
+    "RenderTimeout",
     "available_renderers",
     "choose_renderer",
     "draw_backward",

@@ -36,13 +36,15 @@ class Drawing(graphviz.Digraph):
         self.note: str | None = None
         self.counts: dict[str, int] = {}
 
-    def to_svg(self, renderer: str = "auto") -> str:
-        return _render.to_svg(self, renderer)
+    def to_svg(self, renderer: str = "auto",
+               timeout: float | None = _render.DEFAULT_TIMEOUT) -> str:
+        return _render.to_svg(self, renderer, timeout)
 
     def save_as(self, path: str | os.PathLike[str], format: str | None = None,
-                renderer: str = "auto") -> Path:
+                renderer: str = "auto",
+                timeout: float | None = _render.DEFAULT_TIMEOUT) -> Path:
         """Render to ``path`` (format from the suffix): see :func:`autograd_core.draw.render`."""
-        return _render.render(self, path, format, renderer)
+        return _render.render(self, path, format, renderer, timeout)
 
     def _repr_svg_(self) -> str:
         return self.to_svg()

