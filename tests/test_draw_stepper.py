@@ -228,3 +228,68 @@ def test_the_url_fragment_opens_a_given_step(tmp_path, browser):
     s = b.state()
     assert s["name"] == "∂y/∂x" and s["grad"] == fmt(fd(0))
     assert s["current"][0][0] == "x"
+
+
+# ---------------------------------------------------------------- copies and collapsed groups
+
+
+def shared_half():
+    """z = (tanh(x·0.5) + x·0.5)·0.5: the engine's one 0.5 leaf, drawn as three boxes."""
+    def build(c1, c2, c3):
+        x = Value(0.3, label="x")
+        z = ((x * c1).tanh() + x * c2) * c3
+        z.label = "z"
+        return z
+
+    z = build(0.5, 0.5, 0.5)
+    leaves = [Value(0.5), Value(0.5), Value(0.5)]
+    ref = build(*leaves)
+    ref.backward()  # oracle: each use as its own leaf
+    return z, z.inputs[1], sorted(fmt(v.grad) for v in leaves)
+
+
+def page_steps(page: str) -> list[dict]:
+    """The steps as the page's script holds them."""
+    return json.loads(re.search(r"const STEPS = (.*);\n", page).group(1).replace("<\\/", "</"))
+
+
+def test_a_constants_step_marks_every_box_with_its_own_uses_contribution():
+    z, half, expected = shared_half()
+    table = build_grad(z)
+    page = stepper_html(z)
+    steps = page_steps(page)
+    (s,) = [s for s, node in zip(steps, table, strict=True) if node is half]
+    assert len(s["marks"]) == 3 and s["id"] in s["marks"]
+    assert sorted(g for _, g in s["fills"]) == expected
+    assert [i for i, _ in s["fills"]] == s["marks"]
+    # each box's contribution flows along its own edge into its consumer's op
+    assert len(s["edges"]) == 3 and {a for a, _ in s["edges"]} == set(s["marks"])
+    for box in s["marks"]:
+        assert f'id="{box}"' in page
+
+
+def test_collapsed_nodes_light_up_their_group_box():
+    from test_draw_support import mlp
+
+    outs = mlp([2, 3, 1], [0.4, -0.2])
+    loss = (outs[0] - 1.0) ** 2
+    page = stepper_html(loss, max_nodes=12)
+    data = page_steps(page)
+    assert "collapsed" in page
+    by_name = {s["name"]: s for s in data}
+    w = by_name["layers.0.neurons.1.w.0"]
+    assert w["id"].startswith("g_layers_") and w["marks"] == [w["id"]]
+    assert f'id="{w["id"]}"' in page
+    assert all(s["id"] for s in data)  # every step shows somewhere
+
+
+@needs_browser
+def test_stepping_to_a_shared_constant_highlights_each_of_its_boxes(tmp_path, browser):
+    z, half, expected = shared_half()
+    table = build_grad(z)
+    page = write_stepper(z, tmp_path / "steps.html")
+    b = browser(page, f"#step={table.step(half) + 1}")
+    s = b.state()
+    assert s["name"].startswith("∂z/∂") and len(s["current"]) == 3
+    assert sorted(t[1] for t in s["current"]) == [f"grad {g}" for g in expected]
+    assert s["contrib"] == 3

@@ -9,6 +9,11 @@ Step k reveals ∂z/∂v for the k-th node build_grad completed (z first), highl
 
 Controls: next / previous buttons, a slider, the arrow keys; ``#step=k`` in the URL opens
 the page at step k (0: nothing known yet).
+
+A node drawn more than once is highlighted in every copy: a bare constant's boxes (one per
+use) each show what that use contributes, a ↺ copy of a far-used leaf shows the leaf's
+gradient. On a summarised graph, a node inside a collapsed group (or the summary box) lights
+up that box, and its contributions run along the group's edges.
 """
 
 from __future__ import annotations
@@ -72,10 +77,8 @@ def stepper_html(
     drawing = builder.emit(sinks=[root], legend=False, clusters=True, collapse=None,
                            max_nodes=_check_max_nodes(max_nodes), rankdir="LR", title=None,
                            name="stepper")
-    ids = drawing.ids
     for (node, _g), s in zip(table.items(), steps, strict=True):
-        s["id"] = ids.get(node)
-        s["consumers"] = [ids.get(c) for c, _t in table.terms(node)]
+        s.update(_marks(drawing, table, node, s["grad"], precision))
     svg = _strip_prolog(to_svg(drawing, renderer))
     heading = title or f"Back-propagation through {table.name(root)}: the grad_table, step by step"
     note = f'<p class="note">{html.escape(drawing.note)}</p>' if drawing.note else ""
@@ -83,6 +86,49 @@ def stepper_html(
     zname = html.escape(f"∂{table.name(root)}/∂node")
     return _PAGE.format(title=html.escape(heading), svg=svg, data=data, n=len(steps), note=note,
                         zname_header=zname)
+
+
+def _marks(drawing: Any, table: Any, node: Value, grad: str,
+           precision: int) -> dict[str, Any]:
+    """Where a step shows on the picture: ``id`` (the node's own box, or the group/summary box
+    standing for it), ``marks`` (every box of it: copies too), ``fills`` ([box, gradient text]
+    for its "grad ?" lines), ``consumers`` (boxes and op circles of its consumers) and ``edges``
+    ([tail, head] of the DOT edges its contributions arrive along)."""
+    ids, reps = drawing.ids, drawing.reps
+    own = ids.get(node) or reps.get(node)
+    copies = drawing.copies.get(node, [])
+    marks = [i for i in [own, *(cid for cid, _c, _j in copies)] if i]
+    fills = [[own, grad]] if node in ids else []
+    # each use of a per-use constant shows its own term; a ↺ copy shows the node's gradient
+    terms: dict[Value, list[Any]] = {}
+    for c, t in table.terms(node):
+        terms.setdefault(c, []).append(t)
+    taken: dict[Value, int] = {}
+    source: dict[tuple[Value, int], str] = {}
+    for cid, c, j in copies:
+        source[c, j] = cid
+        if own is None:  # one box per use: the use's own contribution
+            k = taken.get(c, 0)
+            taken[c] = k + 1
+            ts = terms.get(c, [])
+            fills.append([cid, style.fmt(ts[k], precision) if k < len(ts) else "?"])
+        else:
+            fills.append([cid, grad])
+    consumers: list[str] = []
+    edges: list[list[str]] = []
+    for c in terms:
+        box = ids.get(c)
+        target = box + "_op" if box else reps.get(c)
+        for x in (box, target):
+            if x and x not in consumers:
+                consumers.append(x)
+        for j, i in enumerate(c._inputs):
+            if i is node:
+                tail = source.get((c, j), own)
+                if tail and target and [tail, target] not in edges:
+                    edges.append([tail, target])
+    return {"id": own or (marks[0] if marks else None), "marks": marks, "fills": fills,
+            "consumers": consumers, "edges": edges}
 
 
 def write_stepper(root: Value, path: str | os.PathLike[str], **opts: Any) -> Path:
@@ -153,10 +199,12 @@ let position = 0;
 const byId = (id) => (id ? document.getElementById(id) : null);
 const gradTexts = new Map();
 for (const s of STEPS) {{
-  const g = byId(s.id);
-  if (!g) continue;
-  for (const t of g.querySelectorAll("text")) {{
-    if (t.textContent.startsWith("grad ")) {{ gradTexts.set(s.id, t); break; }}
+  for (const [id, _grad] of s.fills) {{
+    const g = byId(id);
+    if (!g || gradTexts.has(id)) continue;
+    for (const t of g.querySelectorAll("text")) {{
+      if (t.textContent.startsWith("grad ")) {{ gradTexts.set(id, t); break; }}
+    }}
   }}
 }}
 function edgesInto(source, target) {{
@@ -179,10 +227,11 @@ function show(p) {{
   const rows = [];
   for (let i = 0; i < position; i++) {{
     const s = STEPS[i];
-    const t = gradTexts.get(s.id);
-    if (t) {{ t.textContent = "grad " + s.grad; t.classList.add("grad-known"); }}
-    const g = byId(s.id);
-    if (g) g.classList.add("known");
+    for (const [id, grad] of s.fills) {{
+      const t = gradTexts.get(id);
+      if (t) {{ t.textContent = "grad " + grad; t.classList.add("grad-known"); }}
+    }}
+    for (const id of s.marks) {{ const g = byId(id); if (g) g.classList.add("known"); }}
     rows.push("<tr" + (i === position - 1 ? " class=\\"current\\"" : "") + "><td>" + s.step +
               "</td><td>" + escapeHtml(s.name) + "</td><td>" + s.grad + "</td></tr>");
   }}
@@ -200,12 +249,12 @@ function show(p) {{
     nameEl.textContent = s.symbol;
     gradEl.textContent = s.grad;
     chainEl.textContent = s.chain;
-    const g = byId(s.id);
-    if (g) {{ g.classList.remove("known"); g.classList.add("current"); }}
-    for (const c of s.consumers) {{
-      for (const el of [byId(c), byId(c ? c + "_op" : null)]) if (el) el.classList.add("consumer");
-      if (s.id && c) for (const e of edgesInto(s.id, c + "_op")) e.classList.add("contrib");
+    for (const c of s.consumers) {{ const el = byId(c); if (el) el.classList.add("consumer"); }}
+    for (const id of s.marks) {{
+      const g = byId(id);
+      if (g) {{ g.classList.remove("known", "consumer"); g.classList.add("current"); }}
     }}
+    for (const [a, b] of s.edges) for (const e of edgesInto(a, b)) e.classList.add("contrib");
   }}
   document.getElementById("slider").value = String(position);
   document.getElementById("position").textContent = position + " / " + N;
