@@ -163,6 +163,12 @@ class Value:
 
     @label.setter
     def label(self, label: str | None) -> None:
+        if label is not None and self._op is ops.CONST and _CONSTANTS.get(self.data) is self:
+            raise ValueError(
+                f"this constant {self.data!r} is shared by every use of the number in every "
+                f"graph, so it cannot be labelled; make one of your own: "
+                f"Value({self.data!r}, label={label!r}, role=\"const\")"
+            )
         self._label = label
 
     @property

@@ -169,3 +169,16 @@ def test_an_unpickled_graph_from_a_later_clock_still_differentiates(monkeypatch)
     ty = (tx * 3.0).tanh() ** 2 + torch.nn.functional.leaky_relu(tx, 0.2) + tx ** 1.5
     (expected,) = torch_grads((ty * 2.0).exp(), [tx])
     assert_close(g, expected, "dw/dx after unpickling")
+
+
+def test_a_shared_constant_cannot_be_labelled_but_an_own_constant_can():
+    c = (Value(1.0) * 2.5).inputs[1]
+    try:
+        c.label = "k"
+    except ValueError as e:
+        assert "shared by every use" in str(e) and "Value(2.5, label='k', role=\"const\")" in str(e)
+    else:
+        raise AssertionError("labelling a shared constant must fail")
+    assert c.label is None and (Value(3.0) * 2.5).inputs[1].label is None
+    own = Value(2.5, label="k", role="const")
+    assert own.label == "k" and (Value(1.0) * own).inputs[1] is own
