@@ -327,3 +327,12 @@ def test_collapsed_groups_absorb_the_constant_boxes_of_their_members():
         v for v in topological_order(loss) if v not in outs and one in v.inputs]
     assert all(a in p.nodes and b in p.nodes for a, b, _ in p.edges)
     assert g.counts["dot_nodes"] == len(drawn(p))
+
+
+def test_a_pooled_constant_that_nothing_uses_keeps_its_own_box():
+    from autograd_core.value import constant
+
+    c = constant(0.625)  # the root itself: no use to draw it next to
+    g = draw_forward(c)
+    p = read(g)
+    assert list(drawn(p)) == [g.ids[c]] and lines(p, g.ids[c]) == ["0.625"]

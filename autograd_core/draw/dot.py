@@ -247,11 +247,11 @@ class _Builder:
         self.backward = bool(grad_of) or bool(float_grads)
         root = table.root if table is not None else None
         self.zname = (root.label if root is not None and root.label else "z")
-        # bare pooled constants: one box per use (never a gradient node or the root itself)
-        last = order[-1] if order else None
+        # bare pooled constants: one box per use (never a gradient node; a constant nothing
+        # uses, such as a root, keeps its own box)
+        used = {i for v in order for i in v._inputs if i._op is CONST}
         self.per_use: set[Value] = {
-            v for v in order
-            if v._op is CONST and v not in grad_of and v is not last and is_shared_constant(v)
+            v for v in used if v not in grad_of and v in self.index and is_shared_constant(v)
         }
         self.far_uses = self._far_uses()
 
