@@ -20,8 +20,9 @@ Two kinds of node are drawn more than once, each copy named after the use it ser
   explicit ``Value(c, role="const")`` stay one box (they are named things).
 * a leaf (input, parameter, named constant) used far downstream of its first use (its
   consumers more than ``FAR_RANKS`` ranks apart) is drawn again next to each far use, marked
-  ``↺`` and dashed. An edge across hundreds of ranks makes dot's layout very slow (an
-  834-node chain: 7 s with system dot, 18 s with wasm); copies keep every edge short.
+  ``↺`` and dashed. Edges across hundreds of ranks make dot's layout very slow (an
+  800-node chain: 7–9 s with system dot, 13–18 s with wasm; 0.1 s with the copies, see
+  ``python -m bench.draw_dot --long-edges 480``); copies keep every edge short.
 
 Graphs larger than ``max_nodes`` DOT nodes are summarised:
 nn neurons, then layers, are collapsed into boxes, and what still does not fit is gathered
