@@ -25,7 +25,7 @@ from .grad_table import GradTable
 from .mode import enable_grad, gc_paused, state
 from .value import Value, describe
 
-CONST = ops.CONST
+NUMBER = ops.NUMBER
 
 _data = attrgetter("data")
 
@@ -210,7 +210,7 @@ def _backprop_floats(
     for node in reversed(order):
         G = grads[node]  # complete: every consumer of node came earlier in this loop
         op = node._op
-        if into_grad and op is not CONST:  # a constant has no .grad to keep (as in PyTorch)
+        if into_grad and op is not NUMBER:  # a shared number keeps no .grad (value.constant)
             node.grad += G
         bprop = op.bprop
         if bprop is None:

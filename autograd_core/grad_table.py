@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from .ops import CONST
+from .ops import NUMBER
 
 if TYPE_CHECKING:
     from .value import Value
@@ -94,7 +94,7 @@ class GradTable:
     def accumulate_into_grad(self) -> None:
         """Add each gradient into its node's ``.grad`` (what ``backward()`` does)."""
         for node, g in self._grads.items():
-            if node._op is not CONST:  # a constant has no .grad to keep (as in PyTorch)
+            if node._op is not NUMBER:  # a shared number keeps no .grad (see value.constant)
                 node.grad += g
         root = self._root()
         if root is not None:

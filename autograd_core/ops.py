@@ -96,7 +96,10 @@ def _val(x: Any) -> float:
 # ---------------------------------------------------------------- leaves
 INPUT = Op("input", "input", None)
 PARAM = Op("param", "param", None)
-CONST = Op("const", "const", None)
+CONST = Op("const", "const", None)  # Value(c, role="const"): a constant of the user's own
+# A number written into arithmetic (the 0.9 of ``x * 0.9``): one leaf per number, shared by every
+# use in every graph (see value.constant), so it keeps no .grad and takes no label.
+NUMBER = Op("const", "const", None)
 
 
 # ---------------------------------------------------------------- arithmetic

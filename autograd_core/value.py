@@ -98,7 +98,7 @@ def constant(x: Number) -> Value:
     c = _new(Value)
     c.data = x if x.__class__ is float else _as_float(x, what="constant")
     c.grad = 0.0
-    c._op = ops.CONST
+    c._op = ops.NUMBER
     c._inputs = ()
     c._epoch = _clock
     if shared:
@@ -110,7 +110,7 @@ def constant(x: Number) -> Value:
 
 def describe(v: Value) -> str:
     """A short name for a node in messages: its label if any, else its op, with its value."""
-    name = v.label if v.label is not None else ("constant" if v._op is ops.CONST else v._op.name)
+    name = v.label if v.label is not None else ("constant" if v.role == "const" else v._op.name)
     return f"{name}={v.data!r}"
 
 
@@ -163,10 +163,11 @@ class Value:
 
     @label.setter
     def label(self, label: str | None) -> None:
-        if label is not None and self._op is ops.CONST and _CONSTANTS.get(self.data) is self:
+        if label is not None and self._op is ops.NUMBER:
             raise ValueError(
-                f"this constant {self.data!r} is shared by every use of the number in every "
-                f"graph, so it cannot be labelled; make one of your own: "
+                f"this constant {self.data!r} stands for the number wherever it is written "
+                f"(one leaf shared by every use in every graph), so it cannot be labelled; make "
+                f"one of your own: "
                 f"Value({self.data!r}, label={label!r}, role=\"const\")"
             )
         self._label = label

@@ -145,6 +145,15 @@ class Browser:
                       windowsVirtualKeyCode=code)
 
     def state(self) -> dict:
+        """The page's state; retried briefly (a loaded page on a busy machine may still be
+        laying out its picture, and the expression then throws)."""
+        deadline = time.monotonic() + 10
+        while (s := self._state()) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert s is not None, "the stepper page never reported its state"
+        return s
+
+    def _state(self) -> dict | None:
         return self.eval("""(() => {
           const texts = (g) => g ? [...g.querySelectorAll('text')].map(t => t.textContent) : null;
           return {

@@ -67,9 +67,13 @@ def test_a_constant_keeps_no_grad_but_its_table_entry_is_the_derivative():
     assert c.grad == 0.0
 
 
-def test_explicit_constants_are_not_shared():
+def test_explicit_constants_are_not_shared_and_keep_their_grad():
     a, b = Value(2.0, role="const"), Value(2.0, role="const")
     assert a is not b and constant(2.0) is not a
+    x = Value(3.0)
+    (x * a + a).backward()
+    assert a.grad == 4.0 and b.grad == 0.0  # ∂(xa + a)/∂a = x + 1
+    a.label = "a"  # the user's own constant takes a label
 
 
 def test_numbers_too_large_for_a_float_are_named():

@@ -41,8 +41,8 @@ from graphviz.quoting import quote
 
 from ..backprop import build_grad, topological_order
 from ..grad_table import GradTable
-from ..ops import CONST
-from ..value import _CONSTANTS, Value
+from ..ops import NUMBER
+from ..value import Value
 from . import style
 from .clusters import (
     Key,
@@ -62,15 +62,12 @@ _SUMMARY = "summary"
 
 
 def is_shared_constant(v: Value) -> bool:
-    """True for a constant from the engine's pool (a bare number written into arithmetic).
+    """True for a bare number written into arithmetic (op ``NUMBER``, see value.constant).
 
     Such a leaf is shared by every use of the number in every graph, so it is drawn once per
-    use. A constant made with ``Value(c, role="const")`` (or labelled) is not in the pool.
-    (After the pool is emptied, at ``_CONSTANTS_MAX`` distinct numbers, constants made before
-    are drawn as one box again: the engine keeps no other mark of a pooled constant.)
+    use. A constant made with ``Value(c, role="const")`` is the user's own: one box.
     """
-    return (v._op is CONST and v.label is None
-            and _CONSTANTS.get(v.data) is v)  # type: ignore[call-overload]
+    return v._op is NUMBER
 
 
 def value_ranks(order: Sequence[Value]) -> dict[Value, int]:
@@ -250,7 +247,7 @@ class _Builder:
         self.zname = (root.label if root is not None and root.label else "z")
         # bare pooled constants: one box per use (never a gradient node; a constant nothing
         # uses, such as a root, keeps its own box)
-        used = {i for v in order for i in v._inputs if i._op is CONST}
+        used = {i for v in order for i in v._inputs if i._op is NUMBER}
         self.per_use: set[Value] = {
             v for v in used if v not in grad_of and v in self.index and is_shared_constant(v)
         }
