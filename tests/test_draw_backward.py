@@ -191,3 +191,16 @@ def test_bprop_constants_are_drawn_once_per_use_in_the_gradient_graph():
 
 def out_edges_of(p, node):
     return [b for a, b, _ in p.edges if a == node]
+
+
+def test_by_default_no_gradient_is_drawn_for_the_numbers_in_the_expression():
+    """∂y/∂(the number 2) is of no use to anyone; asked for by name, it is drawn."""
+    x = Value(0.5, label="x")
+    y = (x * 2.0).tanh() * 2.0
+    y.label = "y"
+    heads = [lines(read(g), n)[0] for g in (draw_backward(y),) for n in drawn(read(g))]
+    assert "∂y/∂x" in heads and not [h for h in heads if "const" in h]
+    two = y.inputs[1]
+    g = draw_backward(y, wrt=[x, two])
+    heads = [lines(read(g), n)[0] for n in drawn(read(g))]
+    assert any(h.startswith("∂y/∂const") for h in heads)

@@ -159,6 +159,7 @@ def draw_backward(
 ) -> Drawing:
     """The symbol-to-symbol graph: the forward graph plus the gradient nodes of
     ``build_grad(root, wrt, create_graph=True)`` (or of a symbolic ``table`` you pass).
+    By default ``wrt`` is every leaf except the numbers written into the expression.
 
     Gradient table entries are labelled ∂root/∂v (every v they are the gradient of) and, with
     ``show_steps``, the step at which build_grad knew them. ``link_grads`` adds a dotted line
@@ -167,8 +168,11 @@ def draw_backward(
     root = _check_root(root, "draw_backward")
     style.fmt(0.0, precision)
     if table is None:
-        targets = None if wrt is None else ([wrt] if isinstance(wrt, Value) else list(wrt))
-        table = build_grad(root, targets, create_graph=True)
+        if wrt is None:  # every leaf but the bare numbers (their gradients are of no use)
+            targets = [v for v in topological_order(root) if v.is_leaf and v._op is not NUMBER]
+        else:
+            targets = [wrt] if isinstance(wrt, Value) else list(wrt)
+        table = build_grad(root, targets or None, create_graph=True)
     elif not isinstance(table, GradTable):
         raise TypeError(f"table must be a GradTable, got {type(table).__name__}")
     elif not table.symbolic or table.root is not root:
