@@ -309,6 +309,33 @@ def machine_paths(nb: NotebookNode) -> list[str]:
     return found
 
 
+# What may differ between two honest runs: object addresses and measured durations.
+_VARYING = [(re.compile(r"0x[0-9a-f]{6,}"), "0x…"),
+            (re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|µs|s)\b(?=[^\w]|$)"), "… s")]
+
+
+def text_outputs(nb: NotebookNode) -> list[list[str]]:
+    """Per code cell, all it printed (one string: the kernel may cut a stream anywhere) and
+    its plain-text results (pictures and HTML left out), with addresses and durations
+    masked: what two runs of an up-to-date notebook agree on."""
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        printed = ""
+        texts = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stdout":
+                printed += _join(out["text"])
+            elif "text/plain" in out.get("data", {}):
+                texts.append(_join(out["data"]["text/plain"]))
+        texts.insert(0, printed)
+        for pattern, mask in _VARYING:
+            texts = [pattern.sub(mask, t) for t in texts]
+        cells.append(texts)
+    return cells
+
+
 def stderr_outputs(nb: NotebookNode) -> list[str]:
     """Everything a notebook printed to stderr (warnings, progress bars), as 'cell N: text'."""
     return [

@@ -26,6 +26,7 @@ from notebook_runner import (
     sealed_environment,
     source_path,
     stderr_outputs,
+    text_outputs,
 )
 
 COMMITTED = sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
@@ -138,7 +139,9 @@ def test_committed_notebook_is_its_source_with_clean_outputs(path: Path) -> None
 
 
 @pytest.mark.parametrize("path", COMMITTED, ids=_ids(COMMITTED))
-def test_notebook_runs_top_to_bottom(path: Path, sealed: Path) -> None:
+def test_notebook_runs_top_to_bottom_and_prints_what_is_committed(path: Path, sealed: Path
+                                                                   ) -> None:
+    committed = nbformat.read(str(path), as_version=4)
     nb = nbformat.read(str(path), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -147,3 +150,9 @@ def test_notebook_runs_top_to_bottom(path: Path, sealed: Path) -> None:
     assert stderr_outputs(nb) == [], "the notebook printed warnings"
     assert machine_paths(nb) == []
     assert notebook_path(source_path(path)) == path
+    stale = [(k, old, new) for k, (old, new) in enumerate(
+        zip(text_outputs(committed), text_outputs(nb), strict=True)) if old != new]
+    assert not stale, (
+        f"{path.name}: the committed outputs are behind the library (run make "
+        f"notebooks-execute); first difference in cell {stale[0][0]}:\n"
+        f"committed: {stale[0][1]!r}\nnow:       {stale[0][2]!r}")
