@@ -66,34 +66,9 @@ def ancestors_since(root: Value, targets: tuple[Value, ...]) -> list[Value]:
     return _topological_order(root, set(), oldest)
 
 
-def _topological_order(root: Value, visited: set[Value], oldest: int = -1) -> list[Value]:
+def _topological_order(root: Value, visited: set[Value], oldest: int = 0) -> list[Value]:
     """topological_order(root), treating the nodes already in ``visited``, and the nodes
-    older than epoch ``oldest``, as not there."""
-    if oldest > 0:
-        return _topological_order_since(root, visited, oldest)
-    order: list[Value] = []
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    push, pop, append = stack.append, stack.pop, order.append
-    seen, mark = visited.__contains__, visited.add
-    while stack:
-        node, inputs_done = pop()
-        if inputs_done:
-            append(node)
-        elif not seen(node):
-            mark(node)
-            inputs = node._inputs
-            if not inputs:  # a leaf has nothing to wait for
-                append(node)
-                continue
-            push((node, True))
-            for parent in inputs:
-                if not seen(parent):
-                    push((parent, False))
-    return order
-
-
-def _topological_order_since(root: Value, visited: set[Value], oldest: int) -> list[Value]:
-    """_topological_order, cutting the nodes older than epoch ``oldest``."""
+    older than epoch ``oldest``, as not there (every epoch is ≥ 0: by default none is cut)."""
     order: list[Value] = []
     if root._epoch < oldest:
         return order
@@ -107,7 +82,7 @@ def _topological_order_since(root: Value, visited: set[Value], oldest: int) -> l
         elif not seen(node):
             mark(node)
             inputs = node._inputs
-            if not inputs:
+            if not inputs:  # a leaf has nothing to wait for
                 append(node)
                 continue
             push((node, True))
