@@ -251,10 +251,8 @@ class _Builder:
         self.zname = (root.label if root is not None and root.label else "z")
         # bare pooled constants: one box per use (never a gradient node; a constant nothing
         # uses, such as a root, keeps its own box)
-        used = {i for v in order for i in v._inputs if i._op is NUMBER}
-        self.per_use: set[Value] = {
-            v for v in used if v not in grad_of and v in self.index and is_shared_constant(v)
-        }
+        used = {i for v in order for i in v._inputs if is_shared_constant(i)}
+        self.per_use: set[Value] = {v for v in used if v not in grad_of and v in self.index}
         self.far_uses = self._far_uses()
 
     def _far_uses(self) -> set[tuple[Value, int]]:
