@@ -93,12 +93,10 @@ class GradTable:
 
     def accumulate_into_grad(self) -> None:
         """Add each gradient into its node's ``.grad`` (what ``backward()`` does)."""
-        for node, g in self._grads.items():
-            if node._op is not NUMBER:  # a shared number keeps no .grad (see value.constant)
+        grads = [*self._grads.items(), (self._root(), self.seed)]
+        for node, g in grads:
+            if node is not None and node._op is not NUMBER:  # a shared number keeps no .grad
                 node.grad += g
-        root = self._root()
-        if root is not None:
-            root.grad += self.seed
 
     def step(self, node: Value) -> int:
         """The step at which ∂z/∂node became known: 0 for z, then 1, 2, … in build_grad's order."""

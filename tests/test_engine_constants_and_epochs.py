@@ -186,3 +186,10 @@ def test_a_shared_constant_cannot_be_labelled_but_an_own_constant_can():
     assert c.label is None and (Value(3.0) * 2.5).inputs[1].label is None
     own = Value(2.5, label="k", role="const")
     assert own.label == "k" and (Value(1.0) * own).inputs[1] is own
+
+
+def test_backward_from_a_shared_constant_leaves_its_grad_alone():
+    c = constant(4.5)
+    for keep_terms in (False, True):  # the lean loop and the general one
+        c.backward(keep_terms=keep_terms)
+        assert c.grad == 0.0 and c.grad_table.root is c
