@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+from strategies import F64
+from strategies import tensor as _t
 
 from autograd_core import verify
 
 HERE = Path(__file__).parent / "worked"
-F64 = torch.float64
 
 
 def _computed(name: str) -> dict[str, object]:
@@ -18,10 +19,6 @@ def _computed(name: str) -> dict[str, object]:
     assert all(c.status == "ok" for c in report.claims), [
         (c.name, c.claimed_text, c.computed_text) for c in report.claims if c.status != "ok"]
     return {c.name: c.computed for c in report.claims}
-
-
-def _t(rows: object) -> torch.Tensor:
-    return torch.tensor(rows, dtype=F64, requires_grad=True)
 
 
 def test_mazur_step_by_step_example_matches_torch():
