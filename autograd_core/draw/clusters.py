@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..value import Value
+from .. import Value
 
 Key = tuple[int, int]  # (layer, neuron)
 
@@ -46,16 +46,16 @@ def assign_neurons(order: Sequence[Value]) -> dict[Value, Key]:
             if rest == "out":
                 closed.add(node)
             continue
-        if not node._inputs:
+        if not node.inputs:
             continue
-        keys = {member[i] for i in node._inputs if i in member and i not in closed}
+        keys = {member[i] for i in node.inputs if i in member and i not in closed}
         if len(keys) == 1:
             member[node] = keys.pop()
     # constants (and unlabelled leaves) follow their consumers when these agree
     consumers: dict[Value, set[Key | None]] = {}
     for node in order:
-        for i in node._inputs:
-            if i._inputs or i in member or i.label is not None:
+        for i in node.inputs:
+            if i.inputs or i in member or i.label is not None:
                 continue
             consumers.setdefault(i, set()).add(member.get(node))
     for leaf, keys in consumers.items():
@@ -91,6 +91,6 @@ def extend_to_gradients(
         if of:
             keys = {member.get(v) for v in of}
         else:
-            keys = {member[i] for i in node._inputs if i in member and i not in closed}
+            keys = {member[i] for i in node.inputs if i in member and i not in closed}
         if len(keys) == 1 and None not in keys:
             member[node] = next(iter(keys))  # type: ignore[arg-type]

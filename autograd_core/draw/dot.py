@@ -39,10 +39,7 @@ from typing import Any
 
 from graphviz.quoting import quote
 
-from ..backprop import build_grad, topological_order
-from ..grad_table import GradTable
-from ..ops import NUMBER
-from ..value import Value
+from .. import GradTable, Value, build_grad, ops, topological_order
 from . import style
 from .clusters import (
     Key,
@@ -67,7 +64,7 @@ def is_shared_constant(v: Value) -> bool:
     Such a leaf is shared by every use of the number in every graph, so it is drawn once per
     use. A constant made with ``Value(c, role="const")`` is the user's own: one box.
     """
-    return v._op is NUMBER
+    return v.op is ops.NUMBER
 
 
 def value_ranks(order: Sequence[Value]) -> dict[Value, int]:
@@ -75,7 +72,7 @@ def value_ranks(order: Sequence[Value]) -> dict[Value, int]:
     rank: dict[Value, int] = {}
     for v in order:
         r = 0
-        for i in v._inputs:
+        for i in v.inputs:
             ri = rank.get(i, 0) + 1
             if ri > r:
                 r = ri
@@ -169,7 +166,7 @@ def draw_backward(
     style.fmt(0.0, precision)
     if table is None:
         if wrt is None:  # every leaf but the bare numbers (their gradients are of no use)
-            targets = [v for v in topological_order(root) if v.is_leaf and v._op is not NUMBER]
+            targets = [v for v in topological_order(root) if v.is_leaf and v.op is not ops.NUMBER]
         else:
             targets = [wrt] if isinstance(wrt, Value) else list(wrt)
         table = build_grad(root, targets or None, create_graph=True)
@@ -251,7 +248,7 @@ class _Builder:
         self.zname = (root.label if root is not None and root.label else "z")
         # bare pooled constants: one box per use (never a gradient node; a constant nothing
         # uses, such as a root, keeps its own box)
-        used = {i for v in order for i in v._inputs if is_shared_constant(i)}
+        used = {i for v in order for i in v.inputs if is_shared_constant(i)}
         self.per_use: set[Value] = {v for v in used if v not in grad_of and v in self.index}
         self.far_uses = self._far_uses()
 
@@ -262,8 +259,8 @@ class _Builder:
         first: dict[Value, int] = {}
         uses: list[tuple[Value, int, Value]] = []
         for v in self.order:
-            for j, i in enumerate(v._inputs):
-                if i._inputs or i in self.per_use:
+            for j, i in enumerate(v.inputs):
+                if i.inputs or i in self.per_use:
                     continue
                 r = rank[v]
                 if r < first.get(i, r + 1):
@@ -276,8 +273,8 @@ class _Builder:
         if v in self.grad_of:
             return "grad"
         if v in self.forward:
-            return v.role if v._op.bprop is None else "value"
-        return "const" if v._op.bprop is None else "grad_value"
+            return v.role if v.op.bprop is None else "value"
+        return "const" if v.op.bprop is None else "grad_value"
 
     def op_kind(self, v: Value) -> str:
         return "op" if v in self.forward else "grad_op"
@@ -286,7 +283,7 @@ class _Builder:
         """A forward node's name in ∂z/∂name: its label, else its op and step."""
         if self.table is not None:
             return self.table.name(v)
-        return v.label if v.label is not None else f"{v._op.name}#{self.index[v]}"
+        return v.label if v.label is not None else f"{v.op.name}#{self.index[v]}"
 
     def fields(self, v: Value) -> list[str]:
         f = style.fmt
@@ -301,7 +298,7 @@ class _Builder:
                 out.append("step " + ", ".join(str(self.table.step(u)) for u in of[:3]))
             return out
         out = [self.short_label(v)] if v.label is not None else []
-        bare_const = v.label is None and v._op.bprop is None and v.role == "const"
+        bare_const = v.label is None and v.op.bprop is None and v.role == "const"
         out.append(f(v.data, p) if bare_const and not self.show_grad else f"data {f(v.data, p)}")
         if self.grad_placeholder is not None:
             out.append(f"grad {self.grad_placeholder}")
@@ -309,7 +306,7 @@ class _Builder:
             out.append(f"grad {f(v.grad, p)}")
         if self.table_steps and not self.backward and self.table is not None and v in self.table:
             out.append(f"step {self.table.step(v)}")
-        if v._op.at_kink:
+        if v.op.at_kink:
             out.append("⚠ at kink")
         return out
 
@@ -373,18 +370,18 @@ class _Builder:
         for v in self.order:
             if v in collapsed or v in self.per_use:
                 continue
-            if v._op.bprop is None:
+            if v.op.bprop is None:
                 n += 1
                 continue
             n += 2
-            for j, i in enumerate(v._inputs):
+            for j, i in enumerate(v.inputs):
                 if i in self.per_use or ((v, j) in self.far_uses and i not in collapsed):
                     n += 1
         return n
 
     def copies_of(self, v: Value) -> int:
         """How many copies (per-use constants, ↺ leaves) a drawn op node brings at most."""
-        return sum(1 for j, i in enumerate(v._inputs)
+        return sum(1 for j, i in enumerate(v.inputs)
                    if i in self.per_use or (v, j) in self.far_uses)
 
     def plan(self, collapse: Any, max_nodes: int | None, sinks: Sequence[Value]) -> None:
@@ -433,13 +430,13 @@ class _Builder:
             v = queue.popleft()
             unit = collapsed.get(v, v)
             if unit not in kept_units:
-                c = 1 if unit is not v or v._op.bprop is None else 2 + self.copies_of(v)
+                c = 1 if unit is not v or v.op.bprop is None else 2 + self.copies_of(v)
                 if used + c > budget:
                     break
                 used += c
                 kept_units.add(unit)
             kept.add(v)
-            for parent in v._inputs:
+            for parent in v.inputs:
                 if parent not in seen and parent in self.index and parent not in self.per_use:
                     seen.add(parent)
                     queue.append(parent)
@@ -494,23 +491,23 @@ class _Builder:
             kind = self.kind(v)
             used_kinds.add(kind)
             attrs = {"label": style.lines(*self.fields(v)), **style.NODE_STYLES[kind]}
-            if v._op.at_kink:
+            if v.op.at_kink:
                 attrs.update(style.KINK_STYLE)
                 used_kinds.add("kink")
             if self.svg_ids:
                 attrs["id"] = r
             bucket.append((r, attrs))
             g.ids[v] = r
-            if v._op.bprop is not None:
+            if v.op.bprop is not None:
                 ok = self.op_kind(v)
                 used_kinds.add(ok)
-                oattrs = {"label": v._op.symbol, **style.NODE_STYLES[ok]}
-                if v._op.at_kink:
+                oattrs = {"label": v.op.symbol, **style.NODE_STYLES[ok]}
+                if v.op.at_kink:
                     oattrs.update(style.KINK_STYLE)
                 if self.svg_ids:
                     oattrs["id"] = r + "_op"
                 bucket.append((r + "_op", oattrs))
-                for j, i in enumerate(v._inputs):
+                for j, i in enumerate(v.inputs):
                     copy = self._copy(v, j, i, r, rep)
                     if copy is None:
                         continue
@@ -525,7 +522,7 @@ class _Builder:
             used_kinds.add("group")
             attrs = {"label": style.lines(*self._group_fields(gname, members)),
                      **style.NODE_STYLES["group"]}
-            if any(m._op.at_kink for m in members):
+            if any(m.op.at_kink for m in members):
                 attrs.update(style.KINK_STYLE)
                 used_kinds.add("kink")
             parts = gname.split(".")
@@ -561,16 +558,16 @@ class _Builder:
                 continue
             if r == _SUMMARY or v in self.collapsed:
                 target = r
-                for i in v._inputs:
+                for i in v.inputs:
                     src = rep[i]
                     if src and src != target and (src, target) not in seen_edges:
                         seen_edges.add((src, target))
                         edges.append((src, target, self.edge_kind(i, v)))
                 continue
-            if v._op.bprop is None:
+            if v.op.bprop is None:
                 continue
             op_id = r + "_op"
-            for j, i in enumerate(v._inputs):
+            for j, i in enumerate(v.inputs):
                 copy = src_of.get((v, j))
                 if copy is not None:
                     kind = self.edge_kind(i, v) if i not in self.per_use else (
@@ -641,10 +638,10 @@ class _Builder:
     def use_grad(self, v: Value, j: int) -> float:
         """∂z/∂v · ∂v/∂(input j): what one use of a constant adds to its gradient (the value
         its box showed when each use was its own constant)."""
-        bprop = v._op.bprop
+        bprop = v.op.bprop
         assert bprop is not None
         try:
-            contrib = bprop(tuple(i.data for i in v._inputs), v.data, v.grad)[j]
+            contrib = bprop(tuple(i.data for i in v.inputs), v.data, v.grad)[j]
             return float(getattr(contrib, "data", contrib))
         except (ArithmeticError, ValueError):
             return float("nan")

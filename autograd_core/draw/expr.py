@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .. import Value
 from ..formula import (
     FUNCTIONS,
     NAME_RE,
@@ -28,7 +29,6 @@ from ..formula import (
     shape_str,
     tokenize_line,
 )
-from ..value import Value
 
 ExpressionError = FormulaError  # what parse_expression raises (a ValueError)
 

@@ -25,8 +25,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..backprop import build_grad, topological_order
-from ..value import Value
+from .. import Value, build_grad, topological_order
 from . import style
 from .dot import _Builder, _check_max_nodes
 from .render import to_svg
@@ -122,7 +121,7 @@ def _marks(drawing: Any, table: Any, node: Value, grad: str,
         for x in (box, target):
             if x and x not in consumers:
                 consumers.append(x)
-        for j, i in enumerate(c._inputs):
+        for j, i in enumerate(c.inputs):
             if i is node:
                 tail = source.get((c, j), own)
                 if tail and target and [tail, target] not in edges:

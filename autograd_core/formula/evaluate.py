@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import functional
-from ..backprop import build_grad
-from ..value import Value
+from .. import Value, build_grad, functional
 from . import tensor as T
 from .errors import FormulaError
 from .syntax import Binary, Call, Index, ListExpr, Name, Num, Transpose, Unary

@@ -12,8 +12,8 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .. import Value
 from .. import functional as F
-from ..value import Value
 
 Item = Any  # Value | float
 

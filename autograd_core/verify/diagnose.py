@@ -26,12 +26,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .. import ops
-from ..backprop import build_grad, topological_order
+from .. import Value, build_grad, ops, topological_order, vsum
 from ..formula import tensor as T
 from ..formula.tensor import Q
-from ..functional import vsum
-from ..value import Value
 from .claims import matches
 from .model import Model
 from .parser import Literal, Ref, Target

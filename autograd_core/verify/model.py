@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .. import Value
 from ..formula import tensor as T
 from ..formula.errors import FormulaError
 from ..formula.evaluate import UNARY, derivative, evaluate
 from ..formula.syntax import Binary, Name
 from ..formula.tensor import Q, ShapeError, shape_str
-from ..value import Value
 from .errors import VerifyError
 from .parser import ExampleSpec, Literal, Ref, Stmt, Target
 
@@ -246,7 +246,7 @@ def _activate(q: Q, activation: str, slope: float | None) -> Q:
 
 
 def _softmax(vs: list[Value]) -> list[Value]:
-    from ..functional import softmax
+    from .. import softmax
 
     return softmax(vs)
 
@@ -285,7 +285,7 @@ def _perceptron(m: Model, st: Stmt) -> None:
 # ------------------------------------------------------------------ kinks
 def _kinks(m: Model, q: Q, name: str) -> None:
     """Warn once per node evaluated at a non-differentiable point."""
-    from ..backprop import topological_order
+    from .. import topological_order
 
     for item in q.items:
         if item in m._seen:
