@@ -9,7 +9,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd_core.backprop import topological_order
+from autograd_core import topological_order
 from autograd_core.draw.expr import ExpressionError, parse_expression
 from autograd_core.formula import FormulaError, parse_formula
 from autograd_core.verify import VerifyError, check, check_text

@@ -120,11 +120,12 @@ def draw_forward(
     root = _check_root(root, "draw_forward")
     style.fmt(0.0, precision)
     order = topological_order(root)
+    last = getattr(root, "grad_table", None)  # the table of the last backward(), if any
     table = None
     if show_steps:
-        table = root._grad_table if root._grad_table is not None else build_grad(root)
+        table = last if last is not None else build_grad(root)
     if show_grad is None:
-        show_grad = root._grad_table is not None or any(v.grad != 0.0 for v in order)
+        show_grad = last is not None or any(v.grad != 0.0 for v in order)
     b = _Builder(order, set(order), {}, [], precision, bool(show_grad), table,
                  show_steps=show_steps)
     return b.emit(

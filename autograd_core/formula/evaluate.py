@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import Value, build_grad, functional
+from .. import Value, build_grad, log_softmax, logsumexp, softmax
 from . import tensor as T
 from .errors import FormulaError
 from .syntax import Binary, Call, Index, ListExpr, Name, Num, Transpose, Unary
@@ -28,6 +28,9 @@ UNARY: dict[str, Callable[[Value], Value]] = {
     "exp": Value.exp, "log": Value.log, "ln": Value.log, "sqrt": Value.sqrt, "abs": Value.abs,
     "sin": Value.sin, "cos": Value.cos, "step": Value.step, "sigmoid": Value.sigmoid,
     "tanh": Value.tanh, "relu": Value.relu, "identity": lambda v: v,
+}
+_VECTOR_FUNCTIONS: dict[str, Callable[[list[Value]], object]] = {
+    "softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp,
 }
 _ERRORS = (ShapeError, ValueError, ZeroDivisionError, OverflowError)
 
@@ -101,7 +104,7 @@ def _call(e: Call, lookup: Lookup) -> Q:
             slope = float(args[1].items[0])
         return T.apply(a, lambda v: v.leaky_relu(slope))
     if f in ("softmax", "log_softmax", "logsumexp"):
-        return T.rowwise(a, getattr(functional, f), f)
+        return T.rowwise(a, _VECTOR_FUNCTIONS[f], f)
     if f == "sum":
         return T.total(a)
     if f == "mean":
