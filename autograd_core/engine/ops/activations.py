@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from ..op import ACTIVATION, FUNCTION, Contributions, Inputs, Number, Op, instance
-from .support import number_of
+from .support import number_of, one_like, zero_like
 
 
 class Tanh(Op):
@@ -59,7 +59,7 @@ class Relu(Op):
 
     @staticmethod
     def forward(a: Number) -> Number:
-        return a if a > 0 or a != a else 0.0  # a != a: NaN passes through, as in PyTorch
+        return a if a > 0 or a != a else zero_like(a)  # a != a: NaN passes, as in PyTorch
 
     @staticmethod
     def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
@@ -112,7 +112,7 @@ class Step(Op):
 
     @staticmethod
     def forward(a: Number) -> Number:
-        return 1.0 if a > 0 else 0.0
+        return one_like(a) if a > 0 else zero_like(a)
 
     @staticmethod
     def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from ..op import Contributions, Inputs, Number, Op, OutsideDomain, instance
-from .support import is_number, number_of
+from .support import divide, is_number, number_of
 
 
 class Add(Op):
@@ -69,7 +69,7 @@ class Div(Op):
 
     @staticmethod
     def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
-        Gb = G / inputs[1]
+        Gb = divide(G, inputs[1])  # b = 0 only inside a derivative graph (IEEE: ±inf)
         return Gb, -Gb * out
 
 

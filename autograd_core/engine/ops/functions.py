@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from ..op import FUNCTION, Contributions, Inputs, Number, Op, OutsideDomain, instance
-from .support import is_number, nan_outside
+from .support import divide, is_number, nan_outside
 
 
 class Exp(Op):
@@ -43,7 +43,7 @@ class Log(Op):
 
     @staticmethod
     def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
-        return (G / inputs[0],)
+        return (divide(G, inputs[0]),)
 
 
 class Sqrt(Op):

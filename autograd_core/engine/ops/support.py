@@ -27,3 +27,24 @@ def nan_outside(f: Callable[[float], float], a: Any) -> float:
         return f(a)
     except ValueError:
         return math.nan
+
+
+def divide(a: Any, b: Any) -> Any:
+    """a / b inside a derivative, as IEEE floats divide (PyTorch's values): a number divided
+    by 0 is ±inf, 0/0 is NaN. (Values divide that way inside a derivative graph already.)"""
+    if b == 0 and is_number(b):
+        a = number_of(a)
+        if a == 0 or a != a:
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def zero_like(a: Any) -> Any:
+    """0 of a's kind: 0.0 for a float, an exact 0 for an exact number (relu(−½) = 0 exactly)."""
+    return 0.0 if a.__class__ is float else a * 0
+
+
+def one_like(a: Any) -> Any:
+    """1 of a's kind (step's output)."""
+    return 1.0 if a.__class__ is float else a * 0 + 1
