@@ -11,6 +11,7 @@ import json
 import shutil
 
 import pytest
+from dot_parse import parse_dot
 from test_draw_support import read
 
 from autograd_core import Value
@@ -20,7 +21,6 @@ from autograd_core.draw import (
     choose_renderer,
     draw_backward,
     draw_forward,
-    parse_dot,
     pipe,
     render,
     to_svg,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import random
 
+from dot_parse import DotGraph, label_lines, parse_dot
+
 from autograd_core import Value, vsum
-from autograd_core.draw import DotGraph, label_lines, parse_dot
 
 
 def read(graph) -> DotGraph:
@@ -32,9 +33,10 @@ def inputs_of(p: DotGraph, node: str) -> list[str]:
 
 
 def mlp(sizes: list[int], x: list[float], seed: int = 0, act: str = "tanh") -> list[Value]:
-    """An MLP forward pass built by hand with nn's labels; returns the output Values."""
+    """An MLP forward pass built by hand with nn's labels (inputs x0[1], x0[2] …); returns the
+    output Values."""
     rnd = random.Random(seed)
-    h = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
+    h = [Value(v, label=f"x0[{i}]") for i, v in enumerate(x, start=1)]
     for L, (nin, nout) in enumerate(zip(sizes, sizes[1:], strict=False)):
         out = []
         for N in range(nout):

@@ -13,7 +13,6 @@ order of back-propagation, and a page that steps through it.
 
 from .dot import DEFAULT_MAX_NODES, draw_backward, draw_forward, draw_steps
 from .drawing import Drawing
-from .parse import DotGraph, label_lines, parse_dot
 from .render import (
     RendererMissing,
     RenderFailed,
@@ -28,7 +27,6 @@ from .stepper import stepper_html, write_stepper
 
 __all__ = [
     "DEFAULT_MAX_NODES",
-    "DotGraph",
     "Drawing",
     "RenderFailed",
     "RendererMissing",
@@ -38,9 +36,7 @@ __all__ = [
     "draw_backward",
     "draw_forward",
     "draw_steps",
-    "parse_dot",
     "pipe",
-    "label_lines",
     "render",
     "stepper_html",
     "to_svg",
