@@ -1,6 +1,6 @@
 """The forward graph's DOT: nodes, edges, labels, kinds, kinks, precision, steps, clusters.
 
-Structure is checked by parsing the DOT (autograd_core.draw.parse_dot), never by comparing
+Structure is checked by parsing the DOT (tests/dot_parse.py), never by comparing
 whole strings; numbers shown are checked against independent computations (math, fractions).
 """
 

@@ -13,7 +13,7 @@ order of back-propagation, and a page that steps through it.
 
 from .dot import DEFAULT_MAX_NODES, draw_backward, draw_forward, draw_steps
 from .drawing import Drawing
-from .render import (
+from .rendering import (
     RendererMissing,
     RenderFailed,
     RenderTimeout,
@@ -21,6 +21,7 @@ from .render import (
     choose_renderer,
     pipe,
     render,
+    set_renderer,
     to_svg,
 )
 from .stepper import stepper_html, write_stepper
@@ -38,6 +39,7 @@ __all__ = [
     "draw_steps",
     "pipe",
     "render",
+    "set_renderer",
     "stepper_html",
     "to_svg",
     "write_stepper",
