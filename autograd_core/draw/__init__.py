@@ -11,6 +11,8 @@ order of back-propagation, and a page that steps through it.
 ['n1', 'n2', 'n5']
 """
 
+from .builder import GraphBuilder
+from .circuit import draw_circuit
 from .dot import DEFAULT_MAX_NODES, draw_backward, draw_forward, draw_steps
 from .drawing import Drawing
 from .rendering import (
@@ -29,12 +31,14 @@ from .stepper import stepper_html, write_stepper
 __all__ = [
     "DEFAULT_MAX_NODES",
     "Drawing",
+    "GraphBuilder",
     "RenderFailed",
     "RendererMissing",
     "RenderTimeout",
     "available_renderers",
     "choose_renderer",
     "draw_backward",
+    "draw_circuit",
     "draw_forward",
     "draw_steps",
     "pipe",

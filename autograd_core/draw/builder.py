@@ -163,6 +163,7 @@ class GraphBuilder:
         if rankdir not in RANKDIRS:
             raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
         self.group(clusters, collapse, grad_order)
+        self.emission = sorted(self.order, key=self.slide_key, reverse=True)
         self.plan = self.make_plan(collapse, max_nodes, sinks)
         g = self.new_drawing(name, rankdir, title)
         self.rep = self.representatives()
@@ -210,6 +211,13 @@ class GraphBuilder:
                 rep[v] = f"n{self.index[v]}"
         return rep
 
+    def slide_key(self, v: Value) -> tuple[object, ...]:
+        """The order nodes and edges are written in (last first): by group, then by name, then
+        topologically. With clusters written last-first too, dot (LR) stacks neurons 1, 2, 3
+        from the top as the slides draw them (measured on Vo's network)."""
+        path = tuple(sort_key(p) for p in self.member.get(v, ()))
+        return path, sort_key(v.label) if v.label else (), self.index[v]
+
     def path_of(self, v: Value) -> Path:
         """The cluster a drawn node sits in (() outside every cluster)."""
         return self.member.get(v, ()) if self.clustered else ()
@@ -217,7 +225,7 @@ class GraphBuilder:
     def place(self, g: Drawing) -> Placed:
         """Every DOT node, in the cluster it belongs to."""
         placed = Placed()
-        for v in self.order:
+        for v in self.emission:
             r = self.rep[v]
             if r == SUMMARY or not r:
                 continue
@@ -225,6 +233,8 @@ class GraphBuilder:
                 placed.group_members.setdefault(self.plan.collapsed[v], []).append(v)
                 continue
             self.place_value(g, v, r, placed)
+        for copies in g.copies.values():  # in topological order, whatever the writing order
+            copies.sort(key=lambda c: (self.index[c[1]], c[2]))
         self.place_groups(placed)
         self.place_float_grads(placed)
         if self.plan.hidden:
@@ -319,7 +329,8 @@ class GraphBuilder:
 
     def _write_clusters(self, g: Drawing, buckets: dict[Path, list[Item]],
                         children: dict[Path, set[Path]], parent: Path, indent: str) -> None:
-        for path in sorted(children.get(parent, ()), key=lambda p: sort_key(p[-1])):
+        # written last-first: dot (LR) stacks the first-written cluster at the bottom
+        for path in sorted(children.get(parent, ()), key=lambda p: sort_key(p[-1]), reverse=True):
             name = path[-1]
             top = len(path) == 1
             look = ('style="rounded,dashed" color="#6d28d9"' if top
@@ -341,7 +352,7 @@ class GraphBuilder:
         """Every edge of the picture, in a fixed order."""
         edges: list[Edge] = []
         seen: set[tuple[str, str]] = set()
-        for v in self.order:
+        for v in self.emission:
             r = self.rep[v]
             if not r:
                 continue

@@ -40,9 +40,10 @@ def declared(label: str | None) -> tuple[Path, str] | None:
     return groups, label[len(innermost) + 1:]
 
 
-def sort_key(name: str) -> tuple[object, ...]:
-    """Natural order of group names: ``layers.2`` before ``layers.10``, neurons 1, 2, 3."""
-    return tuple(int(p) if p.isdigit() else p for p in name.split("."))
+def sort_key(name: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order of names: ``layers.2`` before ``layers.10``, ``x0[2]`` before ``x0[10]``."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
+                 for p in re.split(r"(\d+)", name) if p)
 
 
 def assign(order: Sequence[Value]) -> dict[Value, Path]:

@@ -41,7 +41,8 @@ def dot_string(value: object) -> str:
 
 def label_string(lines: Iterable[object]) -> str:
     """The quoted DOT value of a label of these lines (a text's own newlines make more)."""
-    rows = [row for line in lines for row in clean(line).split("\n")]
+    # an empty line is written as one space: the wasm Graphviz crashes on some empty lines
+    rows = [row or " " for line in lines for row in clean(line).split("\n")]
     return '"' + "\\n".join(_escaped(row) for row in rows) + '"'
 
 
