@@ -14,8 +14,12 @@ from autograd_core import Value, vsum
 
 
 def read(graph) -> DotGraph:
-    """The drawing's DOT, parsed."""
-    return parse_dot(graph.source)
+    """The drawing's DOT, parsed; an edge written reversed (``dir=back``, the backward
+    graph's edges) is read in the direction it is drawn, the direction its data flows."""
+    p = parse_dot(graph.source)
+    p.edges = [(b, a, attrs) if attrs.get("dir") == "back" else (a, b, attrs)
+               for a, b, attrs in p.edges]
+    return p
 
 
 def drawn(p: DotGraph) -> dict[str, dict[str, str]]:

@@ -170,6 +170,7 @@ class GraphBuilder:
         placed = self.place(g)
         g.reps = {v: r for v, r in self.rep.items() if r}
         self.write_nodes(g, placed.buckets)
+        g.body.extend(self.mirror_lines())
         edges = self.edges(placed.src_of)
         self.write_edges(g, edges)
         if legend:
@@ -341,6 +342,25 @@ class GraphBuilder:
             self._write_clusters(g, buckets, children, path, indent + "\t")
             g.body.append(f"{indent}}}\n")
 
+    def mirror_lines(self) -> list[str]:
+        """``{rank=same; v; ∂z/∂v}`` for each gradient box and the forward box it belongs to
+        (the deepest of its nodes, when it is shared), so that the backward graph reads as the
+        forward graph's mirror: every gradient in the column of its node. A pair split across
+        clusters is left to dot (a rank constraint may not cross a cluster)."""
+        if not self.backward:
+            return []
+        rank = value_ranks([v for v in self.order if v in self.forward])
+        out = []
+        for gv, of in self.grad_of.items():
+            a = self.rep.get(gv, "")
+            drawn = [u for u in of if self.rep.get(u, "").startswith("n")]
+            if not a.startswith("n") or gv in self.forward or not drawn:
+                continue
+            partner = max(drawn, key=lambda u: rank.get(u, 0))
+            if self.path_of(partner) == self.path_of(gv) == ():
+                out.append(f"\t{{rank=same; {self.rep[partner]}; {a}}}\n")
+        return out
+
     # ---------------------------------------------------------------- edges
     def edge_kind(self, src: Value, dst: Value) -> str:
         """data (forward), grad (inside the gradient graph), uses (forward value → gradient op)."""
@@ -403,9 +423,18 @@ class GraphBuilder:
         return out
 
     def write_edges(self, g: Drawing, edges: Iterable[Edge]) -> None:
-        """The edge statements, styled by kind."""
+        """The edge statements, styled by kind. In a backward drawing the gradient graph's
+        edges are written reversed (``dir=back``: drawn as they flow): back-propagation runs
+        right to left, so its ranks then agree with the forward graph's and with each
+        gradient's column; a forward value used by a gradient op does not constrain ranks."""
         styles = {k: " " + attr_list(s) for k, s in style.EDGE_STYLES.items()}
-        g.body.extend(f"\t{a} -> {b}{styles[kind]}\n" for a, b, kind in edges)
+        if self.backward:
+            styles["grad"] = " " + attr_list({**style.EDGE_STYLES["grad"], "dir": "back"})
+            styles["uses"] = " " + attr_list({**style.EDGE_STYLES["uses"], "constraint": "false"})
+        for a, b, kind in edges:
+            if self.backward and kind == "grad":
+                a, b = b, a
+            g.body.append(f"\t{a} -> {b}{styles[kind]}\n")
 
 
 def _node_lines(items: list[Item], indent: str) -> list[str]:

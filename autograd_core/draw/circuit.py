@@ -149,5 +149,6 @@ def draw_circuit(
         text = [f"above a wire: its value (green); below: ∂{z}/∂(wire) (red)"]
         g.body.append(f"\tc_legend {attr_list(note, text)}\n")
     g.ids = dict(c.ids)
-    g.counts = {"values": len(c.order), "dot_nodes": g.source.count(" [label=")}
+    nodes = sum(1 for line in g.body if " [label=" in line and " -> " not in line)
+    g.counts = {"values": len(c.order), "dot_nodes": nodes}
     return g
