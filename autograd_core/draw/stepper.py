@@ -33,7 +33,8 @@ from typing import Any
 from .. import GradTable, Value, build_grad, ops, topological_order
 from ..notation import Namer
 from . import page, style
-from .dot import _Builder, _check_max_nodes
+from .builder import GraphBuilder
+from .dot import _check_max_nodes
 from .rendering import Renderer, to_svg
 from .rules import local_derivatives, rule_text
 
@@ -156,11 +157,13 @@ def _widest(table: GradTable, precision: int) -> str:
     return max(texts, key=len, default="?")
 
 
-def _drawing(root: Value, table: GradTable, precision: int, max_nodes: int | None) -> Any:
+def _drawing(root: Value, table: GradTable, precision: int, max_nodes: int | None,
+             namer: Namer) -> Any:
     """The forward graph with a "grad" line per box (filled in by the page) and SVG ids."""
     order = topological_order(root)
-    builder = _Builder(order, set(order), {}, [], precision, False, table,
-                       grad_placeholder=_widest(table, precision), svg_ids=True)
+    builder = GraphBuilder(order, set(order), {}, [], precision, False, table,
+                           grad_placeholder=_widest(table, precision), svg_ids=True,
+                           namer=namer)
     return builder.emit(sinks=[root], legend=False, clusters=True, collapse=None,
                         max_nodes=_check_max_nodes(max_nodes), rankdir="LR", title=None,
                         name="stepper")
@@ -217,14 +220,15 @@ def stepper_data(root: Value, *, precision: int = 4, title: str | None = None,
     if not isinstance(root, Value):
         raise TypeError(f"stepper: expected a Value, got {type(root).__name__}: {root!r}")
     steps, table = stepper_steps(root, precision, numbers=numbers)
-    drawing = _drawing(root, table, precision, max_nodes)
+    namer = Namer.of(root)  # the same names in the boxes, the panel and the table
+    drawing = _drawing(root, table, precision, max_nodes, namer)
     for s in steps:
         s.update(_marks(drawing, table, s["node"], s["grad"], precision))
         s["also"] = [f for h in s["hidden"]
                      for f in _marks(drawing, table, h, style.fmt(table[h], precision),
                                      precision)["fills"]]
         del s["node"], s["hidden"]
-    zname = Namer.of(root).text(root)
+    zname = namer.text(root)
     hidden = len(table) - len(steps)
     notes = [drawing.note] if drawing.note else []
     if hidden:
