@@ -231,6 +231,7 @@ HOSTILE = [
     "<img src=x onerror=\"window.__pwned = 1\">",
     "a\u2028b\u2029c & <b>bold</b>",
     'say "hi"',
+    "x₀²",  # digits that are not decimal (str.isdigit() yet int() refuses them)
 ]
 # (a backslash before a quote still breaks dot.py's DOT quoting: issue 13, dot.py's owner)
 
