@@ -52,9 +52,6 @@ UNARY: dict[str, Callable[[Value], Value]] = {
     "sin": Value.sin, "cos": Value.cos, "step": Value.step, "sigmoid": Value.sigmoid,
     "tanh": Value.tanh, "relu": Value.relu, "identity": lambda v: v, "softplus": _softplus,
 }
-_VECTOR_FUNCTIONS: dict[str, Callable[[list[Value]], object]] = {
-    "softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp,
-}
 _ERRORS = (ShapeError, ValueError, ZeroDivisionError, OverflowError, TypeError)
 
 
@@ -147,30 +144,8 @@ def _call(e: Call, args: list[Q]) -> Q:
         return Q(g.shape, g.values())
     if f in UNARY:
         return T.apply(a, UNARY[f])
-<<<<<<< HEAD
-    if f == "leaky_relu":
-        slope = 0.01
-        if len(args) == 2:
-            if args[1].shape or isinstance(args[1].items[0], Value):
-                raise ShapeError("the slope of leaky_relu is a number")
-            slope = float(args[1].items[0])
-        return T.apply(a, lambda v: v.leaky_relu(slope))
-    if f in ("softmax", "log_softmax", "logsumexp"):
-        return T.rowwise(a, _VECTOR_FUNCTIONS[f], f)
-    if f == "sum":
-        return T.total(a)
-    if f == "mean":
-        return T.mean(a)
-    if f == "dot":
-        return T.dot(a, args[1])
-    if f == "outer":
-        return T.outer(a, args[1])
-    if f == "transpose":
-        return T.transpose(a)
-=======
     if f in CALLS:
         return CALLS[f](args)
->>>>>>> main
     raise FormulaError(f"unknown function {f}", e.line)  # pragma: no cover
 
 
@@ -247,9 +222,9 @@ def _categorical(args: list[Q]) -> Q:
 
 CALLS: dict[str, Callable[[list[Q]], Q]] = {
     "leaky_relu": _leaky_relu,
-    "softmax": lambda a: T.rowwise(a[0], functional.softmax, "softmax"),
-    "log_softmax": lambda a: T.rowwise(a[0], functional.log_softmax, "log_softmax"),
-    "logsumexp": lambda a: T.rowwise(a[0], functional.logsumexp, "logsumexp"),
+    "softmax": lambda a: T.rowwise(a[0], softmax, "softmax"),
+    "log_softmax": lambda a: T.rowwise(a[0], log_softmax, "log_softmax"),
+    "logsumexp": lambda a: T.rowwise(a[0], logsumexp, "logsumexp"),
     "sum": lambda a: T.total(a[0]),
     "mean": lambda a: T.mean(a[0]),
     "dot": lambda a: T.dot(a[0], a[1]),
