@@ -25,6 +25,7 @@ from .engine import (
     Value,
     ancestors_since,
     build_grad,
+    constant,
     describe,
     detect_anomaly,
     dot,
@@ -50,7 +51,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnomalyError", "Bprop", "BpropOverride", "Exact", "GradTable", "Op", "OutsideDomain",
-    "Value", "ancestors_since", "build_grad", "describe", "detect_anomaly", "dot",
+    "Value", "ancestors_since", "build_grad", "constant", "describe", "detect_anomaly", "dot",
     "enable_grad", "exact", "expression", "gc_paused", "grad", "is_grad_enabled",
     "log_softmax", "logsumexp", "no_grad", "ops", "prune", "registered", "release", "softmax",
     "topological_order", "vsum",

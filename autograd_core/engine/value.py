@@ -192,6 +192,8 @@ def lift(x: Any) -> Value:
         return c if c is not None else constant(x)
     if isinstance(x, Value):
         return x
+    if isinstance(x, Fraction):
+        return constant(x)
     return Value(x, role="const")
 
 
@@ -200,20 +202,25 @@ def lift(x: Any) -> Value:
 # keep and nothing to update, and sharing it saves two of the five nodes of that link (and the
 # cyclic collector's time spent walking them). Drawings still show one box per use.
 _CONSTANTS: dict[float, Value] = {}
+# exact numbers have a pool of their own: Exact(1) == 1.0, but a float must not stand for it
+_EXACT_CONSTANTS: dict[Fraction, Value] = {}
 _CONSTANTS_MAX = 4096
 
 
-def constant(x: Number) -> Value:
+def constant(x: Any) -> Value:
     """The shared constant leaf for the number x (what ``x`` becomes in ``v * x``).
 
     ±0.0 and NaN are not shared (0.0 == -0.0 would merge two signs; NaN equals nothing), and
-    the pool is emptied when it holds ``_CONSTANTS_MAX`` numbers, so it stays small.
+    the pool is emptied when it holds ``_CONSTANTS_MAX`` numbers, so it stays small. An exact
+    number (a Fraction) stays exact and is shared with the same exact number only.
 
     >>> constant(0.9) is constant(0.9)
     True
     """
-    shared = x.__class__ in (float, int) and x == x and x != 0
-    if shared and (c := _CONSTANTS.get(x)) is not None:
+    exact = isinstance(x, Fraction)
+    pool = _EXACT_CONSTANTS if exact else _CONSTANTS
+    shared = (exact or x.__class__ in (float, int)) and x == x and x != 0
+    if shared and (c := pool.get(x)) is not None:
         return c
     c = _new(Value)
     c.data = x if x.__class__ is float else as_number(x, what="constant")
@@ -222,9 +229,9 @@ def constant(x: Number) -> Value:
     c.inputs = ()
     c._epoch = _clock
     if shared:
-        if len(_CONSTANTS) >= _CONSTANTS_MAX:
-            _CONSTANTS.clear()
-        _CONSTANTS[x] = c
+        if len(pool) >= _CONSTANTS_MAX:
+            pool.clear()
+        pool[x] = c
     return c
 
 
