@@ -45,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="exit with status 1 when any claim is wrong")
     p.add_argument("--draw", metavar="DIR",
                    help="write the forward and backward graph of each example into DIR")
+    p.add_argument("--explain", action="store_true",
+                   help="follow the table with the correct working of each wrong claim "
+                        "(backprop solve's lines)")
     p.set_defaults(handler=run)
 
 
@@ -64,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
             print(INTRO)
         print({"json": report.to_json, "markdown": report.to_markdown}.get(
             args.format, report.to_text)())
+        if args.explain and args.format != "json":
+            from .solve import explain_files
+
+            print(explain_files(paths))
         sys.stdout.flush()
     except BrokenPipeError:  # `backprop verify | head`: the reader has gone
         devnull = os.open(os.devnull, os.O_WRONLY)
