@@ -218,18 +218,18 @@ class Backward:
         stack: list[tuple[Quantity, list[Expr | None]]] = [(bottom, [])]
         while stack and len(paths) < 2:
             q, factors = stack.pop()
-            if len(factors) > 8:
-                continue
             for pq, rel in self.relations(q).items():
-                if pq is None:
+                if pq is None or len(factors) > 8:
                     continue
-                f = self._jacobian_factor(pq, q, rel)
+                known, f = self._jacobian_factor(pq, q, rel)
+                if not known:  # a Jacobian of another shape: no product to write
+                    return None
                 kinks |= {k for con in rel.values() for k in con.kinks}
                 if pq is top:
                     paths.append([f, *factors])
-                elif f is not False:  # type: ignore[comparison-overlap]
+                else:
                     stack.append((pq, [f, *factors]))
-        if len(paths) != 1 or any(f is False for f in paths[0]):  # type: ignore[comparison-overlap]
+        if len(paths) != 1:
             return None
         kept = [f for f in paths[0] if f is not None]
         if not kept:
@@ -240,27 +240,25 @@ class Backward:
         return out, kinks
 
     def _jacobian_factor(self, pq: Quantity, q: Quantity,
-                         rel: dict[tuple[int, int], Contribution]) -> Any:
-        """diag(f′(q)) | W | Wᵀ, None for the identity, False when it is none of them."""
+                         rel: dict[tuple[int, int], Contribution]) -> tuple[bool, Expr | None]:
+        """(True, diag(f′(q)) | W | Wᵀ), (True, None) for the identity, (False, None) when
+        the Jacobian is none of these."""
         form = classify(pq, q, rel, self.named, pq.size)
         p = self.precision
         if form.kind == "identity":
-            return None
-        if form.kind == "diag-f" or (form.kind == "scalar" and pq.size == q.size == 1
-                                     and isinstance(_single(rel[(0, 0)]), Sym)
-                                     and getattr(_single(rel[(0, 0)]), "deriv", "")):
-            node = form.node
-            if node is None:
-                sym = _single(rel[(0, 0)])
-                assert isinstance(sym, Sym)
-                node = sym.node
+            return True, None
+        node = form.node
+        if form.kind == "scalar" and pq.size == q.size == 1:
+            sym = _single(rel[(0, 0)])
+            node = sym.node if isinstance(sym, Sym) and sym.deriv else None
+        if form.kind in ("diag-f", "scalar") and node is not None:
             d = names.derivative_of(node.op.name, q.name)
             vals = [rel[(i, i)].value for i in range(q.size)]
-            return Diag(Sym(d.uni, d.tex, q.layout([Num(v, p.text(v)) for v in vals])))
+            return True, Diag(Sym(d.uni, d.tex, q.layout([Num(v, p.text(v)) for v in vals])))
         if form.kind == "matrix" and form.other is not None:
             m = form.other.sym(p)
-            return T(m) if form.transposed else m
-        return False
+            return True, (T(m) if form.transposed else m)
+        return False, None
 
     def line(self, q: Quantity) -> Line | None:
         """∂root/∂q at quantity level, with the per-entry lines beneath."""

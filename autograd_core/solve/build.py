@@ -179,8 +179,9 @@ def _claimed_line(st: Stmt, model: Model, named: Named, p: Precision,
         if key not in backs:
             backs[key] = Backward(top, named, p, deltas=False)
         back = backs[key]
-        line = back.line(den_q) if den_k is None else back.entry_line(den_q, den_k)
-        if line is not None:
+        found = back.line(den_q) if den_k is None else back.entry_line(den_q, den_k)
+        if found is not None:
+            line = found
             line.quantity, line.section = str(target), "claimed"
             line.support = _support(back, [q for q in named.quantities if q.key != den_q.key
                                            and q.kind != "const" and top not in q.items])

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import Value
+from .. import Value, notation
 from . import names
 from .expr import Expr, Num, Sym, column, matrix
 from .rounding import Precision, given_text
@@ -30,6 +30,7 @@ class Quantity:
     kind: str                       # input | param | const | let | loss | pre | layer | …
     texts: list[str] | None = None  # the numbers as written (leaves of a worked example)
     line: int | None = None         # where it is defined
+    layered: bool = True            # x1 is x⁽¹⁾ (else a plain name, as a neuron's x1, x2)
 
     @property
     def size(self) -> int:
@@ -44,7 +45,7 @@ class Quantity:
     @property
     def name(self) -> names.Name:
         """The quantity's name in the slides' notation."""
-        return names.quantity(self.key)
+        return names.quantity(self.key, self.layered)
 
     def index(self, k: int) -> tuple[int, ...]:
         """The 1-based index of entry k: () for a scalar, (i,) or (i, j)."""
@@ -56,7 +57,7 @@ class Quantity:
 
     def entry_name(self, k: int) -> names.Name:
         """Entry k's name: W⁽¹⁾₂₁."""
-        return names.entry(self.key, self.index(k))
+        return names.entry(self.key, self.index(k), self.layered)
 
     def label(self, k: int) -> str:
         """The entry as the example's file writes it: W1[2,1]."""
@@ -125,20 +126,18 @@ class Named:
 # ------------------------------------------------------------------ from a bare graph
 _ENTRY = re.compile(r"^(?P<name>.+)\[(?P<i>\d+)(?:,\s*(?P<j>\d+))?\]$")
 _NN = re.compile(r"^layers\.(?P<l>\d+)\.neurons\.(?P<n>\d+)\.(?P<what>w\.(?P<k>\d+)|b|a|out)$")
-_NN_INPUT = re.compile(r"^x(?P<k>\d+)$")
 
 
-def _key(label: str, nn: bool) -> tuple[str, tuple[int, ...]]:
-    """(quantity, 1-based index) a label stands for."""
+def _key(label: str) -> tuple[str, tuple[int, ...]]:
+    """(quantity, 1-based index) a label stands for: nn's paths as the slides name them
+    (W⁽ˡ⁾, β⁽ˡ⁾, z⁽ˡ⁾, x⁽ˡ⁾, as :mod:`autograd_core.notation` does), ``W1[2,1]`` as written."""
     m = _NN.match(label)
     if m:
         layer, neuron = int(m["l"]) + 1, int(m["n"]) + 1
         what = m["what"]
         if what.startswith("w."):
             return f"W{layer}", (neuron, int(m["k"]) + 1)
-        return {"b": f"b{layer}", "a": f"z{layer}", "out": f"x{layer}"}[what], (neuron,)
-    if nn and (m := _NN_INPUT.match(label)):
-        return "x0", (int(m["k"]),)
+        return {"b": f"beta{layer}", "a": f"z{layer}", "out": f"x{layer}"}[what], (neuron,)
     m = _ENTRY.match(label)
     if m:
         return m["name"], (int(m["i"]),) + ((int(m["j"]),) if m["j"] else ())
@@ -149,11 +148,12 @@ def from_graph(root: Value, order: Iterable[Value]) -> Named:
     """Group the labelled nodes of a graph into quantities (in the graph's order)."""
     nodes = list(order)
     nn = any(n.label is not None and _NN.match(n.label) for n in nodes)
+    layered = notation.Namer.of(nodes).layered
     groups: dict[str, dict[tuple[int, ...], Value]] = {}
     for node in nodes:
         if node.label is None:
             continue
-        key, idx = _key(node.label, nn)
+        key, idx = _key(node.label)
         groups.setdefault(key, {}).setdefault(idx, node)
     if root.label is None:  # the loss, by its usual name (z if that is taken)
         groups.setdefault("l" if "l" not in groups else "z", {(): root})
@@ -162,6 +162,7 @@ def from_graph(root: Value, order: Iterable[Value]) -> Named:
         for part in _grouped(key, entries):
             if nn and re.fullmatch(r"z\d+", part.key):
                 part.kind = "pre"  # nn's pre-activations: their gradients are the δ⁽ˡ⁾
+            part.layered = layered
             named.add(part)
     return named
 
