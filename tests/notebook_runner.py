@@ -224,11 +224,11 @@ def sealed_environment(base: Path | None = None) -> Iterator[Path]:
 
 
 def _build_font_cache() -> None:
-    """Build matplotlib's font cache in the sealed directory before any notebook runs: a
-    notebook that builds it warns ("Matplotlib is building the font cache") when that takes
-    over 5 s, which a loaded machine makes it do."""
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
-                   capture_output=True, timeout=300)
+    """Build matplotlib's font cache in the sealed directory before any kernel starts: a
+    kernel that builds it warns on stderr when that takes over 5 s (a loaded machine)."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                       capture_output=True, timeout=600, check=False)
 
 
 # ---------------------------------------------------------------- execution
