@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from ..formula.lexer import Token, tokenize_line
 from .errors import VerifyError
+from .vary import EXERCISE_KEYWORDS
 
 _OPEN, _CLOSE = "([", ")]"
 KEYWORDS = ("example", "note", "source", "input", "param", "const", "let", "loss", "layer",
-             "perceptron", "batch", "claim", "show")
+             "perceptron", "batch", "claim", "show", *EXERCISE_KEYWORDS)
 
 
 @dataclass(slots=True)
@@ -42,7 +43,7 @@ def statements(text: str) -> Iterator[Statement]:
         if current is None:
             current = Statement(number, code.strip(), [])
             keyword = code.split(None, 1)[0]
-            if keyword in ("example", "note", "source"):  # free text, not tokenized
+            if keyword in ("example", "note", "source", *EXERCISE_KEYWORDS):  # not tokenized
                 yield current
                 current = None
                 continue

@@ -34,6 +34,7 @@ from ..formula.lexer import Token
 from ..formula.syntax import Stream, error, indices, parse_expr, positive_int, show
 from .errors import VerifyError
 from .lexer import KEYWORDS, Statement, statements
+from .vary import EXERCISE_KEYWORDS, parse_points, parse_vary
 
 ACTIVATIONS = ("identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 
@@ -101,6 +102,7 @@ class ExampleSpec:
     line: int
     notes: list[str] = field(default_factory=list)
     stmts: list[Stmt] = field(default_factory=list)
+    exercise: list[Stmt] = field(default_factory=list)  # vary / points (verify ignores them)
 
 
 # ------------------------------------------------------------------ literals
@@ -263,6 +265,10 @@ def _perceptron_options(s: Stream, line: int) -> dict:
 
 
 def parse_statement(st: Statement) -> Stmt:
+    first = st.raw.split(None, 1)[0]
+    if first in EXERCISE_KEYWORDS:  # autograd_core/verify/vary.py
+        parse = parse_vary if first == "vary" else parse_points
+        return Stmt(first, st.line, options={first: parse(st.raw, st.line)}, text=st.raw)
     keyword, _, rest = st.raw.partition(" ")
     if keyword in ("example", "note", "source"):
         return Stmt(keyword, st.line, text=rest.strip())
@@ -333,6 +339,8 @@ def _parse(text: str, default_name: str) -> list[ExampleSpec]:
             examples.append(ExampleSpec(default_name, stmt.line))
         if stmt.kind in ("note", "source"):
             examples[-1].notes.append(stmt.text)
+        elif stmt.kind in EXERCISE_KEYWORDS:
+            examples[-1].exercise.append(stmt)
         else:
             examples[-1].stmts.append(stmt)
     if not examples:
