@@ -30,7 +30,7 @@ from ..verify.diagnose import NO_SINGLE_SLIP, candidates
 from ..verify.model import Model, build
 from ..verify.parser import ExampleSpec, Target, parse
 from .making import ExerciseSet
-from .variants import Part, Question, Variant
+from .variants import Part, Question
 
 PENALTY = "0.3333333"  # Moodle's default penalty for each wrong try (adaptive mode)
 
@@ -55,11 +55,12 @@ def to_moodle(exercises: ExerciseSet) -> str:
     for v in exercises.variants:
         _category(quiz, f"$course$/{exercises.title}/{exercises.file_stem(v)}")
         specs = parse(v.worked)
-        for part, spec in zip(v.parts, specs, strict=True):
+        for number, (part, spec) in enumerate(zip(v.parts, specs, strict=True), start=1):
             model = build(spec)
+            name = f"{exercises.title} {v.id}" + (f" part {number}" if len(v.parts) > 1 else "")
             for q in part.questions:
                 for k in range(q.size):
-                    _numerical(quiz, exercises.title, v, part, spec, model, q, k)
+                    _numerical(quiz, name, part, spec, model, q, k)
     ET.indent(quiz, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, "unicode") + "\n"
 
@@ -73,11 +74,11 @@ def _text(parent: ET.Element, text: str) -> None:
     ET.SubElement(parent, "text").text = text
 
 
-def _numerical(quiz: ET.Element, title: str, v: Variant, part: Part, spec: ExampleSpec,
-               model: Model, q: Question, k: int) -> None:
+def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model: Model,
+               q: Question, k: int) -> None:
     entry = _entry(q, k)
     el = ET.SubElement(quiz, "question", type="numerical")
-    _text(ET.SubElement(el, "name"), f"{title} {v.id}: {q.name}{entry}")
+    _text(ET.SubElement(el, "name"), f"{name}: {q.name}{entry}")
     _text(ET.SubElement(el, "questiontext", format="html"), _question_html(part, q, k))
     _text(ET.SubElement(el, "generalfeedback", format="html"),
           f"<p>{html.escape(q.name + entry, quote=False)} = {q.texts[k]}</p>")
@@ -145,13 +146,17 @@ def choices(model: Model, spec: ExampleSpec, q: Question, k: int) -> list[Choice
                 elif cand.text not in same[1]:
                     same[1].append(cand.text)
     out += [Choice(value, 0, _either(texts)) for value, texts in slips]
-    out.append(Choice(None, 0, NO_SINGLE_SLIP.capitalize() + "."))
+    out.append(Choice(None, 0, _sentence(NO_SINGLE_SLIP)))
     return out
 
 
 def _either(texts: Sequence[str]) -> str:
-    return texts[0].capitalize() + "." if len(texts) == 1 else \
-        "Either " + "; or ".join(texts) + "."
+    return _sentence(texts[0]) if len(texts) == 1 else "Either " + "; or ".join(texts) + "."
+
+
+def _sentence(text: str) -> str:
+    """A capital first letter (only: names such as W2 keep their case) and a full stop."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _target(spec: ExampleSpec, name: str) -> Target | None:

@@ -42,7 +42,7 @@ def _student_table(g: Graded) -> str:
     rows = [("quantity", "answer", "key", "status", "points", "diagnosis")][:bool(g.results)]
     for r in g.results:
         rows.append((_test_name(g, r) if several else r.name, r.answer or "—", r.key, r.status,
-                     f"{r.points:g}/{r.max_points:g}", _diagnosis(r)))
+                     f"{r.points:.4g}/{r.max_points:g}", _diagnosis(r)))
     widths = [min(max((len(row[i]) for row in rows), default=0), 36) for i in range(5)]
     room = max(WIDTH - 2 - sum(w + 2 for w in widths), 30)
     for row in rows:
@@ -99,7 +99,7 @@ def to_csv(grades: Sequence[Graded]) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["student", "variant", "file", "score", "max_score", *questions, "messages"])
     for g in grades:
-        points = {_test_name(g, r): f"{r.points:g}" for r in g.results}
+        points = {_test_name(g, r): f"{r.points:.6g}" for r in g.results}
         w.writerow([g.student, g.variant or "", g.file, f"{g.score:g}", f"{g.max_score:g}",
                     *[points.get(q, "") for q in questions], " | ".join(g.messages)])
     return out.getvalue()

@@ -127,7 +127,7 @@ def select(all_templates: list[Template], wanted: Sequence[str] | None) -> list[
 
 
 def make_variant(text: str, chosen: list[Template], vid: str, student: str | None,
-                 seed: str, stats: Stats, header: list[str]) -> Variant:
+                 seed: str, stats: Stats, header: list[str], preamble: int = 0) -> Variant:
     """Draw one variant of the chosen examples of ``text``."""
     edits = Edits(text)
     parts = []
@@ -148,7 +148,7 @@ def make_variant(text: str, chosen: list[Template], vid: str, student: str | Non
                 part.given += shown
             elif st.kind in COMPUTATION:
                 part.computation += shown
-    kept = _kept_lines(lines, chosen)
+    kept = _kept_lines(lines, chosen, preamble)
     return Variant(vid, student, "\n".join(header + kept) + "\n", parts)
 
 
@@ -234,12 +234,12 @@ def _shown_lines(lines: list[str], first: int, last: int) -> list[str]:
     return [strip_comment(row).rstrip() for row in lines[first - 1:last]]
 
 
-def _kept_lines(lines: list[str], chosen: list[Template]) -> list[str]:
-    """The file's lines before its first example, then the chosen examples' lines."""
-    first = min(t.first for t in chosen)
-    kept = lines[:first - 1] if first > 1 else []
+def _kept_lines(lines: list[str], chosen: list[Template], preamble: int) -> list[str]:
+    """The file's lines before its first example (``preamble`` of them), then the chosen
+    examples' lines."""
+    kept = lines[:preamble]
     for t in chosen:
-        kept += lines[t.first - 1:t.last]
+        kept += lines[max(t.first, preamble + 1) - 1:t.last]
     return kept
 
 
@@ -259,7 +259,9 @@ def draw_variants(text: str, *, default_name: str, count: int | None = None,
                   examples: Sequence[str] | None = None, source: str = "<text>"
                   ) -> tuple[list[Variant], Stats]:
     """Every variant of the chosen examples of a worked-example text, and the draw counts."""
-    chosen = select(templates(text, default_name), examples)
+    every = templates(text, default_name)
+    chosen = select(every, examples)
+    preamble = every[0].spec.line - 1  # the comments before the first statement
     stats = Stats()
     out = []
     for vid, student in variant_ids(count, ids):
@@ -267,5 +269,5 @@ def draw_variants(text: str, *, default_name: str, count: int | None = None,
         header = [f"# Variant {vid}{who} of {source}, drawn by backprop exercise --seed {seed}.",
                   "# Its claims are the answer key: backprop verify finds every one ok.",
                   "# For the teacher: the student's sheet is the .md file of the same name.", ""]
-        out.append(make_variant(text, chosen, vid, student, seed, stats, header))
+        out.append(make_variant(text, chosen, vid, student, seed, stats, header, preamble))
     return out, stats
