@@ -83,7 +83,7 @@ def make_exercises(source: str | os.PathLike[str], *, variants: int | None = Non
         drawn, stats = draw_variants(text, default_name=name, count=variants, ids=ids,
                                      seed=str(seed), examples=examples, source=shown)
     except VerifyError as e:
-        raise ExerciseError.of(e).located(shown) from None
+        raise ExerciseError(e.message, e.line, e.path or shown, column=e.column) from None
     return ExerciseSet(name, Key(shown, str(seed), drawn), stats)
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..verify.claims import decimals
-from ..verify.errors import VerifyError
 from ..verify.parser import ExampleSpec, Target
 from ..verify.vary import Points
+from .errors import ExerciseError
 
 DEFAULT_DECIMALS = 4
 DEFAULT_POINTS = 1.0
@@ -53,7 +53,7 @@ def asked(spec: ExampleSpec) -> list[Asked]:
         worth = points.pop(name).points if name in points else DEFAULT_POINTS
         out.append(Asked(name, st.target, st.line, k, worth, st.kind))
     for p in points.values():
-        raise VerifyError(f"points {p.quantity}: no claim or show of this example asks for "
+        raise ExerciseError(f"points {p.quantity}: no claim or show of this example asks for "
                           f"{p.quantity} (asked: {', '.join(a.name for a in out) or 'nothing'})",
                           p.line)
     return out
@@ -65,7 +65,7 @@ def _points(spec: ExampleSpec) -> dict[str, Points]:
         p = st.options.get("points")
         if isinstance(p, Points):
             if p.quantity in out:
-                raise VerifyError(f"points {p.quantity} is already set (line "
+                raise ExerciseError(f"points {p.quantity} is already set (line "
                                   f"{out[p.quantity].line})", p.line)
             out[p.quantity] = p
     return out

@@ -185,7 +185,8 @@ def parse_vary(raw: str, line: int) -> Variation | KinksAllowed:
         if not c.at_end():
             raise c.error(f"nothing may follow 'vary kinks allowed', found {c.found()}")
         return KinksAllowed(line)
-    column = c.pos + 2  # 1-based, after the space
+    c.skip()
+    column = c.pos + 1  # 1-based
     m = c.expect(_TARGET, "the name of an input, param or const (vary W1 uniform in [-2, 2] "
                  "with 1 decimal)")
     index = tuple(int(g) for g in (m["i"], m["j"]) if g is not None) or None
