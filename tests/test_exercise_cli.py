@@ -45,7 +45,8 @@ def test_a_roster_names_the_files_by_student(tmp_path, capsys):
     code, _, err = run(["exercise", str(VO), "--ids", str(roster), "--example", "2", "-o",
                         str(tmp_path / "ex")], capsys)
     assert code == 0, err
-    assert (tmp_path / "ex" / "alice.md").is_file() and (tmp_path / "ex" / "bob.martin.md").is_file()
+    assert (tmp_path / "ex" / "alice.md").is_file()
+    assert (tmp_path / "ex" / "bob.martin.md").is_file()
     worked = (tmp_path / "ex" / "alice.worked").read_text(encoding="utf-8")
     assert "redo it with ReLU" in worked and "(sigmoid)" not in worked  # only example 2
     assert "**Student:** alice" in (tmp_path / "ex" / "alice.md").read_text(encoding="utf-8")

@@ -21,6 +21,8 @@ notebook). The ``vary`` and ``points`` statements are described in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .errors import ExerciseError
 from .grading import Graded, Policy, Result, grade_all, grade_answers, grade_file
 from .key import Key, read_key
@@ -28,6 +30,21 @@ from .making import ExerciseSet, make_exercises, read_roster
 from .notebook import Exercise
 from .variants import Part, Question, Variant
 
-__all__ = ["Exercise", "ExerciseError", "ExerciseSet", "Graded", "Key", "Part", "Policy",
-           "Question", "Result", "Variant", "grade_all", "grade_answers", "grade_file",
-           "make_exercises", "read_key", "read_roster"]
+EXERCISES_DIR = Path(__file__).resolve().parent.parent / "examples" / "exercises"
+
+
+def bundled_exercise(name: str) -> Path:
+    """A bundled exercise file by name: ``vo_mlp`` (Vo's MLP, sigmoid and ReLU) or
+    ``fromont`` (a perceptron update, Fromont's Exercise 2)."""
+    path = EXERCISES_DIR / f"{name}.worked"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in EXERCISES_DIR.glob("*.worked")))
+        raise ValueError(f"no bundled exercise {name!r} (bundled: {known})")
+    return path
+
+
+__all__ = [
+    "EXERCISES_DIR", "bundled_exercise", "Exercise", "ExerciseError", "ExerciseSet", "Graded",
+    "Key", "Part", "Policy", "Question", "Result", "Variant", "grade_all", "grade_answers",
+    "grade_file", "make_exercises", "read_key", "read_roster"
+]

@@ -49,6 +49,7 @@ class Policy:
     carried_credit: float = 0.0
 
     def __post_init__(self) -> None:
+        """Refuse a credit outside 0..1."""
         for name in ("truncated_credit", "carried_credit"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:

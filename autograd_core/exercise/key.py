@@ -47,9 +47,11 @@ class Key:
     variants: list[Variant]
 
     def __iter__(self) -> Iterator[Variant]:
+        """The variants, in roster (or number) order."""
         return iter(self.variants)
 
     def __len__(self) -> int:
+        """How many variants."""
         return len(self.variants)
 
     def variant(self, vid: str) -> Variant:

@@ -44,6 +44,7 @@ class Exercise:
 
     def __init__(self, source: str | os.PathLike[str] | Variant, *,
                  policy: Policy = DEFAULT_POLICY) -> None:
+        """Load the exercise; nothing varies here: the numbers are the file's."""
         if isinstance(source, Variant):
             self.variant = source
         else:
@@ -104,11 +105,13 @@ class Exercise:
         return earned
 
     def _repr_markdown_(self) -> str:
+        """In a notebook, the exercise shows as its sheet."""
         from .sheet import sheet
 
         return sheet(self.variant, "Exercise")
 
     def __repr__(self) -> str:
+        """``Exercise(variant 07, 2 part(s), 21 questions)``."""
         asked = sum(len(p.questions) for p in self.parts)
         return f"Exercise(variant {self.variant.id}, {len(self.parts)} part(s), {asked} questions)"
 

@@ -62,6 +62,7 @@ class Edits:
     """Changes to the lines of a text, collected first and applied together."""
 
     def __init__(self, text: str) -> None:
+        """Start from ``text``'s lines, with no change yet."""
         self.lines = text.splitlines()
         self._spans: list[tuple[Span, str]] = []
         self._blocks: list[tuple[int, int, list[str]]] = []

@@ -59,6 +59,7 @@ class Template:
 
     def __init__(self, text: str, spec: ExampleSpec, statements: dict[int, Statement],
                  first: int, last: int, default_name: str) -> None:
+        """Read the example's vary and points lines and compute the teacher's own numbers."""
         self.text, self.spec, self.first, self.last = text, spec, first, last
         self.statements = statements
         self.default_name = default_name

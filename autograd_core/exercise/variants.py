@@ -74,6 +74,7 @@ class Part:
     questions: list[Question]
 
     def __getitem__(self, name: str) -> Question:
+        """The question ``name`` of this part."""
         for q in self.questions:
             if q.name == name:
                 return q

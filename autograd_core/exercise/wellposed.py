@@ -43,6 +43,7 @@ class Problem:
     detail: str
 
     def __str__(self) -> str:
+        """``kind: detail``."""
         return f"{self.kind}: {self.detail}"
 
 
