@@ -53,7 +53,10 @@ def test_verify_reads_the_statements_and_computes_the_same():
     plain = check_text(BASE + "claim dl/dW = [[1, 2], [1, 2]]\n")
     varied = check_text(BASE + "vary W uniform in [-2, 2] with 1 decimal\nvary kinks allowed\n"
                                "points dl/dW = 3\nclaim dl/dW = [[1, 2], [1, 2]]\n")
-    assert [c.to_dict() for c in plain.claims] == [c.to_dict() for c in varied.claims]
+    def verdicts(report):
+        return [{k: v for k, v in c.to_dict().items() if k != "line"} for c in report.claims]
+
+    assert verdicts(plain) == verdicts(varied)
 
 
 @pytest.mark.parametrize("line, where, message", [

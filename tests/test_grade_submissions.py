@@ -15,7 +15,15 @@ from decimal import ROUND_DOWN, Decimal
 import pytest
 from exercise_oracles import VO, given_numbers, literal, rounded, vo
 
-from autograd_core.exercise import Policy, grade_all, grade_file, make_exercises, read_key
+from autograd_core.exercise import (
+    Policy,
+    grade_all,
+    grade_answers,
+    grade_file,
+    make_exercises,
+    read_key,
+)
+from autograd_core.exercise.answers import parse_answers
 from autograd_core.exercise.outputs import to_csv, to_json, to_table
 
 ACTIVATIONS = ("sigmoid", "relu")
@@ -183,3 +191,39 @@ def test_the_csv_gradebook_and_the_table(key, tmp_path):
     assert rows[0]["1. dl/dW1"] == "2" and rows[1]["2. x2"] == "0"
     table = to_table(grades)
     assert "== alice" in table and "total 22 / 22" in table and "2 submissions graded" in table
+
+
+def test_error_carried_forward_earns_the_carried_credit(key):
+    """A student writes ∂l/∂x2 10% off, then back-propagates correctly from it (by hand, plain
+    floats, each step rounded to 4 decimals as on paper): the later answers are wrong but
+    follow from the claimed dl/dx2, and earn --carried-credit."""
+    v = key.variant("01")
+    g = given_numbers(v.parts[0].given)
+    x0, W1, b1, (W2,), b2 = g["x0"], g["W1"], g["b1"], g["W2"], g["b2"]
+
+    def sig(a):
+        return 1 / (1 + math.exp(-a))
+
+    x1 = [sig(sum(w * x for w, x in zip(row, x0, strict=True)) + b)
+          for row, b in zip(W1, b1, strict=True)]
+    x2 = sig(sum(w * x for w, x in zip(W2, x1, strict=True)) + b2)
+    dx2 = round(1.1 / x2, 4)                   # the slip
+    dz2 = round(dx2 * x2 * (1 - x2), 4)         # correct from here on
+    dx1 = [round(dz2 * w, 4) for w in W2]
+    dz1 = [round(d * x * (1 - x), 4) for d, x in zip(dx1, x1, strict=True)]
+
+    def vec(xs):
+        return "[" + ", ".join(f"{x:.4f}" for x in xs) + "]"
+
+    text = "\n".join(["variant 01", f"x1 = {vec(x1)}", f"x2 = {x2:.4f}", f"dl/dx2 = {dx2:.4f}",
+                      f"dl/db2 = {dz2:.4f}", f"dl/dW2 = {vec([dz2 * x for x in x1])}",
+                      f"dl/dx1 = {vec(dx1)}", f"dl/db1 = {vec(dz1)}"])
+    later = ("dl/db2", "dl/dW2", "dl/dx1", "dl/db1")
+    for policy, credit in ((Policy(), 0.0), (Policy(carried_credit=0.5), 0.5)):
+        g = grade_answers(key, parse_answers(text), policy)
+        r = {x.name: x for x in g.results if x.part == v.parts[0].name}
+        assert (r["dl/dx2"].status, r["dl/dx2"].follows_from) == ("wrong", [])  # the root slip
+        for name in later:
+            assert (r[name].status, r[name].follows_from, r[name].points) == \
+                ("wrong", ["dl/dx2"], credit), name
+        assert g.score == 2 + 4 * credit
