@@ -10,7 +10,8 @@ What grading adds:
 
 * **decimals asked**: an answer written with fewer decimals than the sheet asks is read as if
   padded with zeros (``0.5`` for 4 decimals is ``0.5000``), so ``0.3`` does not pass for a
-  true 0.3208; more decimals are judged as written;
+  true 0.3208; more decimals are judged as written; a question whose claim had a tolerance
+  of its own (``with rtol 0.01``, a ``tolerance`` line) is judged with that tolerance;
 * **points**: each question is worth its points (1 by default); a vector or matrix earns them
   entry by entry (3 of 4 entries right: ¾ of the points);
 * **credit** (a :class:`Policy`): an entry ok earns it all, a truncated one
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..verify import check_model
-from ..verify.claims import OK, TRUNCATED, WRONG, decimals, status
+from ..verify.claims import DEFAULT, OK, TRUNCATED, WRONG, decimals, status
 from ..verify.errors import VerifyError
 from ..verify.model import build
 from ..verify.parser import ExampleSpec, Literal, Stmt, parse
@@ -197,7 +198,7 @@ def _not_asked(name: str, part: Part, several: bool, index: int) -> str:
 def grade_part(part: Part, spec: ExampleSpec, answers: dict[str, Answer],
                broken: dict[str, LineError], policy: Policy, path: str) -> list[Result]:
     """Every question of one part, in the sheet's order."""
-    stmts = {name: _padded(a.stmt, part[name].decimals)
+    stmts = {name: _judged_as_asked(a.stmt, part[name])
              for name, a in answers.items() if a.stmt is not None}
     checked, refused = _check(spec, list(stmts.values()), path)
     out = []
@@ -242,6 +243,14 @@ def _check(spec: ExampleSpec, claims: list[Stmt], path: str
     return {}, refused
 
 
+def _judged_as_asked(stmt: Stmt | None, q: Question) -> Stmt:
+    """The claim under the question's tolerance, or padded to the decimals asked."""
+    assert stmt is not None
+    if q.tolerance is not None:
+        return replace(stmt, tolerance=q.tolerance)
+    return _padded(stmt, q.decimals)
+
+
 def _padded(stmt: Stmt | None, k: int) -> Stmt:
     """The claim with every number written to at least ``k`` decimals (0.5 → 0.5000)."""
     assert stmt is not None and stmt.literal is not None
@@ -259,7 +268,8 @@ def _scored(part: Part, q: Question, a: Answer, c: ClaimResult, stmt: Stmt, poli
     if _shape_of(c.computed) != _squeeze(stmt.literal.shape) or len(true) != q.size:
         statuses = [WRONG] * q.size  # another shape (a transposed matrix): no entry counts
     else:
-        statuses = [status(t, v) for t, v in zip(stmt.literal.texts, true, strict=True)]
+        tol = q.tolerance or DEFAULT
+        statuses = [status(t, v, tol) for t, v in zip(stmt.literal.texts, true, strict=True)]
     credit = 0.0
     for s in statuses:
         if s == OK:

@@ -27,9 +27,11 @@ import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from ..verify.claims import Tolerance
 from ..verify.paths import display_path
 from .errors import ExerciseError
 from .variants import Part, Question, Variant
@@ -86,8 +88,12 @@ def _variant_dict(v: Variant) -> dict[str, Any]:
 
 
 def _question_dict(q: Question) -> dict[str, Any]:
+    tol = None if q.tolerance is None else {
+        "mode": q.tolerance.mode, "places": q.tolerance.places,
+        "rtol": str(q.tolerance.rtol), "atol": str(q.tolerance.atol)}
     return {"name": q.name, "kind": q.kind, "decimals": q.decimals, "points": q.points,
-            "shape": list(q.shape), "value": _json_number(q.nested()), "text": q.text}
+            "shape": list(q.shape), "value": _json_number(q.nested()), "text": q.text,
+            "tolerance": tol}
 
 
 def _json_number(x: Any) -> Any:
@@ -141,8 +147,11 @@ def _question(q: dict[str, Any]) -> Question:
     texts = _texts(str(q["text"]))
     if len(texts) != len(values):
         raise ValueError(f"question {q['name']}: {len(values)} values but {len(texts)} texts")
+    t = q.get("tolerance")
+    tol = None if t is None else Tolerance(str(t["mode"]), int(t["places"]),
+                                           Fraction(str(t["rtol"])), Fraction(str(t["atol"])))
     return Question(str(q["name"]), str(q["kind"]), decimals, float(q["points"]), shape,
-                    values, texts)
+                    values, texts, tol)
 
 
 def _flat(x: Any) -> list[float]:

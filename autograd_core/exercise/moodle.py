@@ -21,11 +21,13 @@ that give the same number share one answer.
 from __future__ import annotations
 
 import html
+import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..verify.claims import CLOSE, DECIMALS, SIGFIG
 from ..verify.diagnose import NO_SINGLE_SLIP, candidates
 from ..verify.model import Model, build
 from ..verify.parser import ExampleSpec, Target, parse
@@ -47,6 +49,25 @@ class Choice:
 def tolerance(k: int) -> Decimal:
     """½·10⁻ᵏ: the half-unit of the last decimal asked."""
     return Decimal(5).scaleb(-(k + 1))
+
+
+def entry_tolerance(q: Question, true: float) -> Decimal:
+    """The ± an entry's answers get: ½·10⁻ᵏ for k decimals, or the question's own tolerance
+    (``decimals N``: ½·10⁻ᴺ; ``rtol R atol A``: A + R·|true|; ``sigfig N``: half a unit of
+    the N-th significant digit of the true value; ``last-digit``: 1.5·10⁻ᵏ)."""
+    t = q.tolerance
+    if t is None:
+        return tolerance(q.decimals)
+    if t.mode == DECIMALS:
+        return tolerance(t.places)
+    if t.mode == CLOSE:
+        exact = Decimal(t.atol.numerator) / t.atol.denominator + \
+            Decimal(t.rtol.numerator) / t.rtol.denominator * abs(Decimal(true))
+        return Decimal(f"{exact:.6g}")
+    if t.mode == SIGFIG:
+        e = math.floor(math.log10(abs(true))) if true else 0
+        return Decimal(5).scaleb(e - t.places)
+    return tolerance(q.decimals) * 3  # last digit off by one: 1.5 units
 
 
 def to_moodle(exercises: ExerciseSet) -> str:
@@ -85,7 +106,7 @@ def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model
     ET.SubElement(el, "defaultgrade").text = f"{q.points / q.size:.7g}"
     ET.SubElement(el, "penalty").text = PENALTY
     ET.SubElement(el, "hidden").text = "0"
-    tol = tolerance(q.decimals)
+    tol = entry_tolerance(q, q.values[k])
     for c in choices(model, spec, q, k):
         a = ET.SubElement(el, "answer", fraction=str(c.fraction), format="moodle_auto_format")
         _text(a, "*" if c.value is None else _number(c.value))
@@ -122,13 +143,14 @@ def _question_html(part: Part, q: Question, k: int) -> str:
             f"<p>Given:</p><pre>{e(chr(10).join(part.given))}</pre>"
             f"<p>Computed as:</p><pre>{e(chr(10).join(part.computation))}</pre>"
             f"<p>Compute <b>{e(q.name + which)}</b>{e(of)}, rounded to {q.decimals} "
-            f"decimal{'s' * (q.decimals != 1)}.</p>")
+            f"decimal{'s' * (q.decimals != 1)}"
+            + (f" (judged with {e(str(q.tolerance))})" if q.tolerance else "") + ".</p>")
 
 
 def choices(model: Model, spec: ExampleSpec, q: Question, k: int) -> list[Choice]:
     """The answers of entry ``k``: right, each distinguishable slip, anything else."""
     true = q.values[k]
-    tol = float(tolerance(q.decimals))
+    tol = float(entry_tolerance(q, true))
     out = [Choice(true, 100, "Right.")]
     target = _target(spec, q.name)
     slips: list[tuple[float, list[str]]] = []

@@ -5,6 +5,8 @@ the answer must have and its points.
   decimals of any of its entries: ``[0.5, 0.3208]`` asks for 4);
 * a ``show`` asks with :data:`DEFAULT_DECIMALS` decimals;
 * ``points QUANTITY = n`` sets what the answer is worth (1 by default);
+* a claim judged with a tolerance of its own (``claim y = 4.49 with rtol 0.01``, or the file's
+  ``tolerance`` line) judges the student's answer with that tolerance;
 * a quantity claimed twice (a slide's rounded value, then numpy's) is asked once, as the first
   claim asks it.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..verify.claims import decimals
+from ..verify.claims import AS_WRITTEN, Tolerance, decimals
 from ..verify.parser import ExampleSpec, Target
 from ..verify.vary import Points
 from .errors import ExerciseError
@@ -32,6 +34,7 @@ class Asked:
     decimals: int
     points: float
     kind: str  # "claim" | "show"
+    tolerance: Tolerance | None = None  # the teacher's claim's, when not "as written"
 
 
 def asked(spec: ExampleSpec) -> list[Asked]:
@@ -51,7 +54,10 @@ def asked(spec: ExampleSpec) -> list[Asked]:
         else:
             k = 0 if st.target.kind == "count" else DEFAULT_DECIMALS
         worth = points.pop(name).points if name in points else DEFAULT_POINTS
-        out.append(Asked(name, st.target, st.line, k, worth, st.kind))
+        tol = st.tolerance if st.kind == "claim" else None
+        if tol is not None and tol.mode == AS_WRITTEN:
+            tol = None
+        out.append(Asked(name, st.target, st.line, k, worth, st.kind, tol))
     for p in points.values():
         raise ExerciseError(f"points {p.quantity}: no claim or show of this example asks for "
                           f"{p.quantity} (asked: {', '.join(a.name for a in out) or 'nothing'})",

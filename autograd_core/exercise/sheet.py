@@ -64,7 +64,8 @@ def _part(part: Part, spec: ExampleSpec, number: int | None) -> list[str]:
             "|---|---|---|---|---|"]
     for i, q in enumerate(part.questions, start=1):
         what = _what(spec, q)
-        out.append(f"| {i} | `{q.name}` | {what} | {q.decimals} | {q.points:g} |")
+        judged = f" (judged with {q.tolerance})" if q.tolerance is not None else ""
+        out.append(f"| {i} | `{q.name}` | {what} | {q.decimals}{judged} | {q.points:g} |")
     out.append("")
     return out
 

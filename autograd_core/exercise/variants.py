@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..formula.tensor import Q
+from ..verify.claims import Tolerance, rounded
 from ..verify.claims import decimals as decimals_of
-from ..verify.claims import rounded
 from ..verify.lexer import strip_comment
 from ..verify.model import Model
 from ..verify.parser import ExampleSpec, Stmt
@@ -46,6 +46,7 @@ class Question:
     shape: tuple[int, ...]
     values: list[float]  # full precision, row by row
     texts: list[str]  # rounded to ``decimals``
+    tolerance: Tolerance | None = None  # how answers are judged, when not as written
 
     @property
     def size(self) -> int:
@@ -206,7 +207,10 @@ def _question(model: Model, st: Stmt, a: Asked, k: int) -> Question:
     if st.literal is not None and _squeeze(st.literal.shape) == shape:
         shape = st.literal.shape  # as the teacher wrote it ([[…]] for a 1-row matrix)
     values = [float(v) for v in true.values()]
-    return Question(a.name, a.kind, k, a.points, shape, values, [rounded(v, k) for v in values])
+    if k == 0 and not all(v.is_integer() for v in values):
+        k = DEFAULT_DECIMALS  # an integer claims an exact value: this variant's is not one
+    return Question(a.name, a.kind, k, a.points, shape, values, [rounded(v, k) for v in values],
+                    a.tolerance)
 
 
 def _write_claim(edits: Edits, stmt: Any, st: Stmt, q: Question) -> None:
