@@ -20,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -210,8 +212,8 @@ def sealed_environment(base: Path | None = None) -> Iterator[Path]:
         os.environ.update(new)
         for k in removed:
             os.environ.pop(k, None)
+        _build_font_cache()
         try:
-            _build_font_cache()
             yield base
         finally:
             for k, v in saved.items():
@@ -222,14 +224,11 @@ def sealed_environment(base: Path | None = None) -> Iterator[Path]:
 
 
 def _build_font_cache() -> None:
-    """Build matplotlib's font cache in the sealed directory before any kernel starts: built
-    inside a notebook, it prints "Matplotlib is building the font cache" to stderr whenever
-    it takes more than 5 s (a loaded 2-core machine: 5.5 s measured), failing that notebook."""
-    import subprocess
-    import sys
-
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=False,
-                   capture_output=True, timeout=300)
+    """Build matplotlib's font cache in the sealed directory before any kernel starts: a
+    kernel that builds it warns on stderr when that takes over 5 s (a loaded machine)."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                       capture_output=True, timeout=600, check=False)
 
 
 # ---------------------------------------------------------------- execution
