@@ -131,6 +131,10 @@ class Op:
     leaf_role: ClassVar[str] = ""
     #: the ``torch`` function computing the same thing ("sigmoid": torch.sigmoid), if any
     torch: ClassVar[str | None] = None
+    #: the ``torch.nn`` module of an activation ("Sigmoid"), for carrying a network to torch
+    torch_module: ClassVar[str | None] = None
+    #: how many numbers the op takes besides its input (leaky_relu's slope: 1)
+    params: ClassVar[int] = 0
     #: True for ops whose derivative does not exist at 0 (relu, abs, step, leaky_relu)
     kinked: ClassVar[bool] = False
     #: first line of the docstring: "out = tanh a;  ∂out/∂a = 1 − out²"
@@ -203,6 +207,12 @@ def _same_op(name: str, param: Any, at_kink: bool) -> Op:
 def registered(group: str | None = None) -> Iterator[type[Op]]:
     """The op blocks, in the order they were written (only those of one ``group``, if given)."""
     return (b for b in _REGISTRY.values() if group is None or b.group == group)
+
+
+def elementwise() -> dict[str, type[Op]]:
+    """The functions of one number a formula may call, by name: every FUNCTION and
+    ACTIVATION block (``Value`` has a method of the same name for each)."""
+    return {b.kind: b for b in _REGISTRY.values() if b.group in (FUNCTION, ACTIVATION)}
 
 
 def block(name: str) -> type[Op]:

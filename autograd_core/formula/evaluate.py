@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import Value, build_grad, log_softmax, logsumexp, softmax
+from .. import Value, build_grad, log_softmax, logsumexp, ops, softmax
 from . import tensor as T
 from .errors import FormulaError
 from .syntax import Binary, Call, Index, ListExpr, Name, Num, Transpose, Unary
@@ -47,11 +47,12 @@ def _softplus(v: Value) -> Value:
     return softplus(v)
 
 
+# the engine's functions of one number (Value has a method of each op's name), and aliases
 UNARY: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp, "log": Value.log, "ln": Value.log, "sqrt": Value.sqrt, "abs": Value.abs,
-    "sin": Value.sin, "cos": Value.cos, "step": Value.step, "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh, "relu": Value.relu, "identity": lambda v: v, "softplus": _softplus,
+    name: getattr(Value, name) for name, block in ops.elementwise().items() if not block.params
 }
+UNARY.setdefault("softplus", _softplus)
+UNARY.update(ln=Value.log, identity=lambda v: v)
 _ERRORS = (ShapeError, ValueError, ZeroDivisionError, OverflowError, TypeError)
 
 
