@@ -145,9 +145,11 @@ class Op:
         super().__init_subclass__(**kwargs)
         if cls.__doc__:
             cls.formula = cls.__doc__.strip().splitlines()[0]
-        if cls.kind in _REGISTRY:
-            raise TypeError(f"two op blocks are named {cls.kind!r}")
-        _REGISTRY[cls.kind] = cls
+        known = _REGISTRY.get(cls.kind)
+        if known is not None and known.__module__.startswith(__package__ or "autograd_core"):
+            raise TypeError(f"the engine already has an op named {cls.kind!r} "
+                            f"({known.__qualname__}): give yours another kind")
+        _REGISTRY[cls.kind] = cls  # an op of one's own may be defined again (a notebook cell)
 
     def __init__(self, param: Any = None, *, at_kink: bool = False) -> None:
         self.param = param

@@ -22,6 +22,7 @@ from .activations import (
     RELU,
     RELU_AT_KINK,
     SIGMOID,
+    SOFTPLUS,
     STEP,
     STEP_AT_KINK,
     TANH,
@@ -35,6 +36,6 @@ from .vector import LOGSUMEXP
 __all__ = [
     "ABS", "ABS_AT_KINK", "ACTIVATION", "ADD", "CONST", "COS", "DIV", "EXP", "FUNCTION", "INPUT",
     "LOG", "LOGSUMEXP", "MUL", "NEG", "NUMBER", "Op", "OutsideDomain", "PARAM", "POW", "RELU",
-    "RELU_AT_KINK", "SIGMOID", "SIN", "SQRT", "STEP", "STEP_AT_KINK", "SUB", "SUM", "TANH",
-    "block", "elementwise", "leaky_relu", "pow_const", "power_rule", "registered",
+    "RELU_AT_KINK", "SIGMOID", "SIN", "SOFTPLUS", "SQRT", "STEP", "STEP_AT_KINK", "SUB", "SUM",
+    "TANH", "block", "elementwise", "leaky_relu", "pow_const", "power_rule", "registered",
 ]

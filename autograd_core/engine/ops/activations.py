@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from ..op import ACTIVATION, FUNCTION, Contributions, Inputs, Number, Op, instance
-from .support import number_of, one_like, zero_like
+from .support import is_number, number_of, one_like, zero_like
 
 
 class Step(Op):
@@ -65,6 +65,26 @@ class Tanh(Op):
     @staticmethod
     def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
         return (G * (1.0 - out * out),)
+
+
+class Softplus(Op):
+    """out = ln(1 + eᵃ);  ∂out/∂a = σ(a)   (a smooth relu)"""
+
+    kind, symbol, notation, micrograd, group = "softplus", "softplus", "softplus({0})", \
+        "softplus", ACTIVATION
+    torch, torch_module = "nn.functional.softplus", "Softplus"
+
+    @staticmethod
+    def forward(a: Number) -> Number:
+        """a + ln(1 + e⁻ᵃ) for a ≥ 0, ln(1 + eᵃ) below: no overflow on either side."""
+        if a >= 0:
+            return a + math.log1p(math.exp(-a))
+        return math.log1p(math.exp(a))
+
+    @staticmethod
+    def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
+        a = inputs[0]
+        return (G * (Sigmoid.forward(a) if is_number(a) else a.sigmoid()),)
 
 
 class Relu(Op):
@@ -122,6 +142,7 @@ class Abs(Op):
 
 
 TANH = instance(Tanh)
+SOFTPLUS = instance(Softplus)
 SIGMOID = instance(Sigmoid)
 RELU = instance(Relu)
 ABS = instance(Abs)
