@@ -31,7 +31,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "ln": (1, 1), "identity": (1, 1),
     "softmax": (1, 1), "log_softmax": (1, 1), "logsumexp": (1, 1),
     "sum": (1, 1), "mean": (1, 1), "dot": (2, 2), "outer": (2, 2), "transpose": (1, 1),
-    "grad": (2, 2), "softplus": (1, 1), "max": (1, 2), "min": (1, 2),
+    "grad": (2, 2), "max": (1, 2), "min": (1, 2),
     "bce": (2, 2), "binary_cross_entropy": (2, 2), "cross_entropy": (2, 2),
     "softmax_cross_entropy": (2, 2), "categorical_cross_entropy": (2, 2),
 }
