@@ -68,16 +68,16 @@ def _stepper_renderer(render_svg: RenderSvg | None) -> Iterator[None]:
         return
     from ..draw import stepper
 
-    saved = stepper.to_svg
+    saved = getattr(stepper, "to_svg")  # noqa: B009  (patched, then restored)
 
     def to_svg(graph: Any, renderer: str = "auto", *_: Any, **__: Any) -> str:
         return render_svg(graph.source)
 
-    stepper.to_svg = to_svg  # type: ignore[assignment]
+    setattr(stepper, "to_svg", to_svg)  # noqa: B010
     try:
         yield
     finally:
-        stepper.to_svg = saved  # type: ignore[assignment]
+        setattr(stepper, "to_svg", saved)  # noqa: B010
 
 
 class Page:
@@ -90,6 +90,7 @@ class Page:
 
     def __init__(self, render_svg: RenderSvg | None = None,
                  workdir: str | os.PathLike[str] | None = None) -> None:
+        """Answer with ``render_svg`` as the renderer, writing files into ``workdir``."""
         self.render_svg = render_svg
         self.workdir = Path(workdir) if workdir is not None else Path.cwd()
 

@@ -84,6 +84,26 @@ async function working(what, fn) {
   }
 }
 
+// ------------------------------------------------------------------ pictures
+
+// Graphviz sizes its SVG in points. Fit a picture to its panel: a small one grows (up to
+// 1.6×, readable from the back of a lecture hall), a big one shrinks to no less than 0.7×
+// and scrolls beyond that, so its text stays legible.
+function showSvg(container, svgText) {
+  container.innerHTML = svgText;
+  const svg = container.querySelector("svg");
+  if (!svg) return;
+  const pt = (v) => (v && v.endsWith("pt") ? parseFloat(v) * 4 / 3 : parseFloat(v));
+  const width = pt(svg.getAttribute("width")), height = pt(svg.getAttribute("height"));
+  if (!(width > 0 && height > 0)) return;
+  // a panel of a hidden tab has no width: take the page's, less the controls' column
+  const room = (container.clientWidth || document.body.clientWidth - 440) - 24;
+  const clamp = (v) => Math.min(1.6, Math.max(0.7, v));
+  const scale = Math.min(clamp(room / width), clamp(660 / height));
+  svg.setAttribute("width", String(Math.round(width * scale)));
+  svg.setAttribute("height", String(Math.round(height * scale)));
+}
+
 // ------------------------------------------------------------------ expressions
 
 function escapeText(s) {
@@ -113,8 +133,12 @@ async function compute() {
     `<td class="num">${escapeText(g.data_shown)}</td>` +
     `<td class="num grad">${escapeText(g.grad_shown)}</td></tr>`).join("");
   $("expr-result").hidden = false;
-  $("view-forward").innerHTML = answer.forward;
-  $("view-backward").innerHTML = answer.backward;
+  for (const [view, svg] of [["forward", answer.forward], ["backward", answer.backward]]) {
+    const box = $("view-" + view), hidden = box.hidden;
+    box.hidden = false;  // a hidden panel has no width to fit to
+    showSvg(box, svg);
+    box.hidden = hidden;
+  }
   $("stepper").srcdoc = answer.stepper;
   document.body.dataset.computed = String(Number(document.body.dataset.computed || 0) + 1);
   saveHash({ expr: expression, inputs: $("inputs").value, params: $("params").value });
@@ -140,8 +164,11 @@ function showVerify(answer) {
   }
   const selected = document.querySelector('.views button[data-view="solution"]');
   if (!solution && selected.getAttribute("aria-selected") === "true") selectView("report");
-  $("view-graph").innerHTML = answer.graph ||
-    "<p class=\"hint\">No graph: the example has no loss to draw.</p>";
+  const box = $("view-graph"), hidden = box.hidden;
+  box.hidden = false;
+  if (answer.graph) showSvg(box, answer.graph);
+  else box.innerHTML = "<p class=\"hint\">No graph: the example has no loss to draw.</p>";
+  box.hidden = hidden;
   document.body.dataset.verified = String(Number(document.body.dataset.verified || 0) + 1);
   return answer;
 }
