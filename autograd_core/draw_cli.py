@@ -5,7 +5,7 @@
     backprop draw examples/01_vo_mlp.worked --collapse neurons -o mlp.svg
     backprop draw "tanh(x*x)" --let x=0.5 -o steps.html        # the stepper page
 
-The output format comes from ``-o``'s suffix: .svg, .png/.pdf (system Graphviz only), .dot/.gv
+The output format comes from ``-o``'s suffix: .svg, .png, .pdf (no system Graphviz needed), .dot/.gv
 (the DOT text, no renderer needed), .html (the page that steps through back-propagation).
 Without ``-o`` (or with ``-o -``) the DOT text is printed.
 """

@@ -14,7 +14,7 @@ order of back-propagation, and a page that steps through it.
 from .dot import DEFAULT_MAX_NODES, draw_backward, draw_forward, draw_steps
 from .drawing import Drawing
 from .parse import DotGraph, label_lines, parse_dot
-from .render import (
+from .rendering import (
     RendererMissing,
     RenderFailed,
     RenderTimeout,
@@ -22,6 +22,7 @@ from .render import (
     choose_renderer,
     pipe,
     render,
+    set_renderer,
     to_svg,
 )
 from .stepper import stepper_html, write_stepper
@@ -42,6 +43,7 @@ __all__ = [
     "pipe",
     "label_lines",
     "render",
+    "set_renderer",
     "stepper_html",
     "to_svg",
     "write_stepper",

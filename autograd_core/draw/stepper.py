@@ -28,7 +28,7 @@ from typing import Any
 from .. import Value, build_grad, topological_order
 from . import style
 from .dot import _Builder, _check_max_nodes
-from .render import to_svg
+from .rendering import to_svg
 
 STEPPER_MAX_NODES = 300
 
