@@ -15,10 +15,12 @@ import math
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import torch
+from test_site_runtime import grad_of
 from test_site_support import CHROMIUM, NODE, NPM, Chromium, serve
 
 import autograd_core
@@ -43,7 +45,7 @@ HERE = REPO / "autograd_core" / "site"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site as ``backprop site -o DIR`` writes it (a separate process, as a user runs it)."""
     out = tmp_path_factory.mktemp("built") / "site"
     proc = subprocess.run([sys.executable, "-m", "autograd_core", "site", "-o", str(out)],
@@ -54,13 +56,14 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def url(site):
+def url(site: Path) -> Iterator[str]:
+    """The site served on 127.0.0.1 for the module's tests."""
     with serve(site) as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def browser(url, tmp_path_factory):
+def browser(url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
     """One page, loaded once; the tests use it one after another, as a student would."""
     b = Chromium(tmp_path_factory.mktemp("profile"))
     try:
@@ -73,7 +76,8 @@ def browser(url, tmp_path_factory):
         b.close()
 
 
-def test_the_folder_holds_the_pinned_packages_and_the_projects_wheel(site):
+def test_the_folder_holds_the_pinned_packages_and_the_projects_wheel(site: Path) -> None:
+    """The versions package.json pins, pure-Python wheels only, and our wheel complete."""
     pins = json.loads((HERE / "package.json").read_text())["dependencies"]
     manifest = json.loads((site / "manifest.json").read_text())
     assert manifest["pyodide"] == pins["pyodide"] and manifest["viz"] == pins["@viz-js/viz"]
@@ -93,18 +97,23 @@ def test_the_folder_holds_the_pinned_packages_and_the_projects_wheel(site):
     assert not any("__pycache__" in n or "node_modules" in n for n in names)
 
 
-def test_the_page_says_it_is_ready_and_which_versions_run(browser):
+def test_the_page_says_it_is_ready_and_which_versions_run(browser: Chromium) -> None:
+    """The status says ready; the footer names the library's and Pyodide's versions."""
     assert browser.eval("document.getElementById('status').dataset.state") == "ready"
     versions = browser.eval("document.getElementById('versions').textContent")
     assert f"autograd-core {autograd_core.__version__}" in versions and "Pyodide" in versions
 
 
-def read_gradients(browser):
-    return browser.eval("""[...document.querySelectorAll('#grads tr')].map(tr =>
-        [...tr.children].map(td => td.textContent))""")
+def read_gradients(browser: Chromium) -> list[list[str]]:
+    """The gradient table's rows as the page shows them: leaf, kind, value, gradient."""
+    rows: list[list[str]] = browser.eval("""[...document.querySelectorAll('#grads tr')]
+        .map(tr => [...tr.children].map(td => td.textContent))""")
+    return rows
 
 
-def test_a_typed_expression_shows_torchs_gradients(browser):
+def test_a_typed_expression_shows_torchs_gradients(browser: Chromium) -> None:
+    """Typed into the fields and computed: the table shows torch float64's gradients, and
+    the page's full-precision answer equals the native library's."""
     before = browser.eval("document.body.dataset.computed")
     browser.type_into("#expression", "y = tanh(w*x + b) * x")
     browser.type_into("#inputs", "x = 0.7")
@@ -116,20 +125,21 @@ def test_a_typed_expression_shows_torchs_gradients(browser):
     x, w, b = (torch.tensor(v, dtype=torch.float64, requires_grad=True)
                for v in (0.7, 1.3, -0.4))
     y = torch.tanh(w * x + b) * x
-    y.backward()
+    y.backward()  # type: ignore[no-untyped-call]
     for row, t in zip(rows, (x, w, b), strict=True):
-        assert row[3] == fmt(t.grad.item())
+        assert row[3] == fmt(grad_of(t))
     assert browser.eval("document.getElementById('out-value').textContent") == fmt(y.item())
     # and exactly what the native library answers, full precision
     native = json.loads(Page().evaluate("y = tanh(w*x + b) * x", "x = 0.7", "w = 1.3, b = -0.4"))
     page = browser.eval("JSON.stringify(window.autograd.call('evaluate', "
                         "'y = tanh(w*x + b) * x', 'x = 0.7', 'w = 1.3, b = -0.4').gradients)")
     assert json.loads(page) == native["gradients"]
-    assert all(math.isclose(g["grad"], t.grad.item(), rel_tol=1e-12)
+    assert all(math.isclose(g["grad"], grad_of(t), rel_tol=1e-12)
                for g, t in zip(native["gradients"], (x, w, b), strict=True))
 
 
-def test_the_forward_and_backward_graphs_are_drawn(browser):
+def test_the_forward_and_backward_graphs_are_drawn(browser: Chromium) -> None:
+    """viz-js drew both graphs in the page, with their nodes' labels."""
     texts = browser.eval("[...document.querySelectorAll('#view-forward svg g.node text')]"
                          ".map(t => t.textContent)")
     assert "w" in texts and "data 1.3" in texts and "y" in texts
@@ -140,7 +150,9 @@ def test_the_forward_and_backward_graphs_are_drawn(browser):
     assert any(t.startswith("∂y/∂w") for t in back)
 
 
-def test_the_stepper_steps_through_back_propagation(browser):
+def test_the_stepper_steps_through_back_propagation(browser: Chromium) -> None:
+    """Clicking next inside the stepper walks every step; its table ends with torch's
+    gradients."""
     browser.click('.views button[data-view="stepper"]')
     frame = "#stepper"
     inner = "document.getElementById('stepper').contentDocument"
@@ -159,17 +171,20 @@ def test_the_stepper_steps_through_back_propagation(browser):
     by_name = {row[1]: row[2] for row in table}
     x, w, b = (torch.tensor(v, dtype=torch.float64, requires_grad=True)
                for v in (0.7, 1.3, -0.4))
-    (torch.tanh(w * x + b) * x).backward()
-    assert by_name["w"] == fmt(w.grad.item()) and by_name["x"] == fmt(x.grad.item())
+    (torch.tanh(w * x + b) * x).backward()  # type: ignore[no-untyped-call]
+    assert by_name["w"] == fmt(grad_of(w)) and by_name["x"] == fmt(grad_of(x))
 
 
-def cli(argv, cwd):
+def cli(argv: list[str], cwd: Path) -> tuple[int, str]:
+    """``backprop ARGV`` run as a process in ``cwd``: exit status and everything printed."""
     proc = subprocess.run([sys.executable, "-m", "autograd_core", *argv], cwd=cwd,
                           capture_output=True, text=True, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def test_a_bundled_example_gives_the_command_lines_report(browser):
+def test_a_bundled_example_gives_the_command_lines_report(browser: Chromium) -> None:
+    """Clicking an example of the notes shows, character for character, what the command
+    line prints for it, the file in the editor and the graph of its loss."""
     browser.click('.tabs button[data-mode="worked"]')
     browser.wait_for("document.querySelectorAll('#examples button').length > 0")
     before = browser.eval("document.body.dataset.verified || ''")
@@ -186,7 +201,10 @@ def test_a_bundled_example_gives_the_command_lines_report(browser):
     assert browser.eval("document.querySelectorAll('#view-graph svg g.node').length") > 10
 
 
-def test_an_uploaded_file_is_checked_as_the_command_line_checks_it(browser, tmp_path):
+def test_an_uploaded_file_is_checked_as_the_command_line_checks_it(browser: Chromium,
+                                                                   tmp_path: Path) -> None:
+    """An uploaded file with a typo gets the command line's error; fixed in the editor and
+    checked again, the command line's report."""
     mine = tmp_path / "homework 3.worked"
     mine.write_text("input x = 2\nparam w = 3\nloss  l = (w*x - 1)^2\n"
                     "claim l = 25\nclaim dl/dw = -20\nclaim dl/dx = 3O\n", "utf-8")
@@ -213,7 +231,10 @@ def test_an_uploaded_file_is_checked_as_the_command_line_checks_it(browser, tmp_
     assert browser.eval("document.getElementById('report').textContent") == expected
 
 
-def test_a_chain_of_ten_to_the_five_ops_is_built_and_freed_without_a_crash(browser):
+def test_a_chain_of_ten_to_the_five_ops_is_built_and_freed_without_a_crash(
+        browser: Chromium) -> None:
+    """Freed without "Maximum call stack size exceeded", the same value as natively, and
+    the page still answers afterwards."""
     answer = browser.eval("window.autograd.call('chain', 100000)")
     native = json.loads(Page.chain(100000))
     assert answer["ops"] == native["ops"] == 99999
@@ -224,7 +245,7 @@ def test_a_chain_of_ten_to_the_five_ops_is_built_and_freed_without_a_crash(brows
     assert again["gradients"][0]["grad"] == 6.0
 
 
-def test_every_request_went_to_127_0_0_1(browser, url):
+def test_every_request_went_to_127_0_0_1(browser: Chromium, url: str) -> None:
     """Run last (file order): everything above, and the start-up, fetched only from here."""
     assert len(browser.requests) >= 10
     elsewhere = [r for r in browser.requests
@@ -233,8 +254,21 @@ def test_every_request_went_to_127_0_0_1(browser, url):
     assert any(r.endswith("pyodide.asm.wasm") for r in browser.requests)
 
 
+def test_opened_as_a_file_the_page_says_to_serve_it(site: Path, tmp_path: Path) -> None:
+    """file:// runs no module script; the page's note says so and how to serve the folder."""
+    b = Chromium(tmp_path / "profile")
+    try:
+        b.open((site / "index.html").as_uri())
+        assert b.eval("document.getElementById('file-warning').hidden") is False
+        note = b.eval("document.getElementById('file-warning').textContent")
+        assert "python -m http.server -d site" in " ".join(note.split())
+        assert b.eval("document.getElementById('status').dataset.state") == "failed"
+    finally:
+        b.close()
+
+
 @pytest.mark.skipif(not os.environ.get("SITE_SCREENSHOT"), reason="set SITE_SCREENSHOT=PATH")
-def test_screenshot(browser):
+def test_screenshot(browser: Chromium) -> None:
     """``SITE_SCREENSHOT=notebooks/gallery/site.png pytest tests/test_site_browser.py``: the
     README's picture (the expression tab, as a student first sees it)."""
     browser.click('.tabs button[data-mode="expr"]')

@@ -31,7 +31,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """A static file server that logs nothing (the test records requests in the browser)."""
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
+        """Say nothing."""
 
 
 @contextmanager
@@ -58,6 +58,7 @@ class Chromium:
              "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
     def __init__(self, profile: Path, size: tuple[int, int] = (1400, 900)) -> None:
+        """Start chromium with a fresh ``profile`` folder and a ``size`` viewport."""
         import websocket
 
         assert CHROMIUM is not None

@@ -173,6 +173,8 @@ def build_site(out: str | os.PathLike[str], *, wheel: str | os.PathLike[str] | N
     say: Log = log or (lambda _msg: None)
     cache_dir = Path(cache) if cache is not None else default_cache()
     _check_destination(out)
+    if wheel is not None and not (Path(wheel).is_file() and Path(wheel).suffix == ".whl"):
+        raise SiteError(f"--wheel {wheel}: not a wheel file")
     node_modules = npm_packages(cache_dir, say)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
@@ -183,8 +185,6 @@ def build_site(out: str | os.PathLike[str], *, wheel: str | os.PathLike[str] | N
         wheels_dir = staging / "wheels"
         if wheel is not None:
             given = Path(wheel)
-            if not given.is_file() or given.suffix != ".whl":
-                raise SiteError(f"--wheel {given}: not a wheel file")
             wheels_dir.mkdir()
             own = Path(shutil.copy2(given, wheels_dir / given.name))
         else:

@@ -26,7 +26,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,26 +60,6 @@ def parse_values(text: str) -> dict[str, float]:
     return parse_assignments(items)
 
 
-@contextlib.contextmanager
-def _stepper_renderer(render_svg: RenderSvg | None) -> Iterator[None]:
-    """TEMPORARY: point the stepper at ``render_svg`` until draw takes a renderer itself."""
-    if render_svg is None:
-        yield
-        return
-    from ..draw import stepper
-
-    saved = getattr(stepper, "to_svg")  # noqa: B009  (patched, then restored)
-
-    def to_svg(graph: Any, renderer: str = "auto", *_: Any, **__: Any) -> str:
-        return render_svg(graph.source)
-
-    setattr(stepper, "to_svg", to_svg)  # noqa: B010
-    try:
-        yield
-    finally:
-        setattr(stepper, "to_svg", saved)  # noqa: B010
-
-
 class Page:
     """The page's questions to the library; each answer is a JSON object as text.
 
@@ -96,13 +76,16 @@ class Page:
 
     # ------------------------------------------------------------------ drawing
 
+    @property
+    def renderer(self) -> RenderSvg | str:
+        """What ``draw`` is told to render with: the page's function, else "auto"."""
+        return self.render_svg if self.render_svg is not None else "auto"
+
     def svg(self, graph: Any) -> str:
         """A drawing as SVG text, through the page's renderer if it has one."""
-        if self.render_svg is not None:
-            return str(self.render_svg(graph.source))
         from ..draw import to_svg
 
-        return to_svg(graph)
+        return to_svg(graph, renderer=self.renderer)
 
     # ------------------------------------------------------------------ expressions
 
@@ -142,8 +125,10 @@ class Page:
                       "grad_shown": fmt(table[v], precision)} for v in leaves]
         forward = self.svg(draw_forward(root, precision=precision))
         backward = self.svg(draw_backward(root, precision=precision))
-        with _stepper_renderer(self.render_svg):
-            stepper = stepper_html(root, precision=precision)
+        # stepper_html's annotation says str, but it passes renderer on to to_svg, which takes
+        # a function too (draw.rendering.Renderer)
+        stepper = stepper_html(root, precision=precision,
+                               renderer=self.renderer)  # type: ignore[arg-type]
         return {"value": float(root.data), "shown": fmt(root.data, precision),
                 "name": table.name(root), "gradients": gradients,
                 "forward": forward, "backward": backward, "stepper": stepper}

@@ -72,12 +72,18 @@ for (const b of document.querySelectorAll(".views button")) {
 }
 
 // Long work: show it, let the browser paint, then run (Python blocks the page while it runs).
+// A failure inside Python (a bug: the library answers mistakes itself) becomes an answer
+// with an error, shown where the answer would be, and the page goes on.
 async function working(what, fn) {
   api.busy += 1;
   setStatus("busy", what);
   await new Promise((r) => setTimeout(r, 20));
   try {
     return fn();
+  } catch (e) {
+    console.error(e);
+    const message = "The page failed: " + String(e.message || e);
+    return { error: message, command: "", exit: 70, stdout: "", stderr: message };
   } finally {
     api.busy -= 1;
     setStatus("ready", "Ready");
@@ -152,15 +158,42 @@ $("expr-form").addEventListener("submit", (e) => {
 
 // ------------------------------------------------------------------ worked examples
 
+// The report as the command line prints it, character for character; only colour is added:
+// the status column of each table (found from its header line) and the warnings.
+function showReport(pre, text) {
+  pre.textContent = "";
+  let column = -1;
+  for (const line of text.split(/(?<=\n)/)) {
+    const header = line.match(/^(\s*quantity\s+claimed\s+computed\s+)status/);
+    if (header) column = header[1].length;
+    else if (!line.startsWith("  ") && !line.startsWith(" ")) column = -1;
+    const word = column >= 0 && line.slice(column).match(/^(ok|truncated|wrong)(?=\s|$)/);
+    if (word && line[column - 1] === " ") {
+      pre.append(line.slice(0, column));
+      const span = document.createElement("span");
+      span.className = "status-" + word[1];
+      span.textContent = word[1];
+      pre.append(span, line.slice(column + word[1].length));
+    } else if (/^\s*warning:/.test(line)) {
+      const span = document.createElement("span");
+      span.className = "warning";
+      span.textContent = line;
+      pre.append(span);
+    } else {
+      pre.append(line);
+    }
+  }
+}
+
 function showVerify(answer) {
   $("command").textContent = "$ " + answer.command;
-  $("report").textContent = answer.stdout + answer.stderr;
+  showReport($("report"), answer.stdout + answer.stderr);
   $("report").dataset.exit = String(answer.exit);
   const solution = answer.solution;
   document.querySelector('.views button[data-view="solution"]').hidden = !solution;
   if (solution) {
     $("solution-command").textContent = "$ " + answer.command.replace(" verify ", " solve ");
-    $("solution").textContent = solution.stdout + solution.stderr;
+    showReport($("solution"), solution.stdout + solution.stderr);
   }
   const selected = document.querySelector('.views button[data-view="solution"]');
   if (!solution && selected.getAttribute("aria-selected") === "true") selectView("report");
@@ -193,6 +226,9 @@ async function checkText() {
 }
 
 $("check").addEventListener("click", () => checkText());
+$("worked-text").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) checkText();  // Ctrl+Enter: check
+});
 $("upload").addEventListener("change", async (e) => {
   const file = e.target.files[0];
   if (!file) return;
