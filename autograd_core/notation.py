@@ -308,6 +308,27 @@ def expression(node: Value, *, width: int = 24, name: NameFn | None = None,
     return best
 
 
+def atomic(name: str) -> bool:
+    """True when ``name`` has no operator outside brackets (``W⁽¹⁾₂₁``, ``σ(w·x + b)``)."""
+    depth = 0
+    for c in name:
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth == 0 and c in " +−·/×-":
+            return False
+    return True
+
+
+def derivative(z: str, v: str) -> str:
+    """∂z/∂v, with a compound name in brackets: ∂l/∂(w·x + b), ∂l/∂W⁽¹⁾₂₁."""
+    def wrap(s: str) -> str:
+        return s if atomic(s) else f"({s})"
+
+    return f"∂{wrap(z)}/∂{wrap(v)}"
+
+
 # ------------------------------------------------------------------ a graph's names
 @dataclass
 class Namer:

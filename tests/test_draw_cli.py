@@ -7,12 +7,12 @@ import shutil
 from fractions import Fraction
 
 import pytest
+from dot_parse import parse_dot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_draw_support import drawn, lines
 
 from autograd_core.cli import main
-from autograd_core.draw import parse_dot
 from autograd_core.draw.expr import ExpressionError, parse_assignments, parse_expression
 
 

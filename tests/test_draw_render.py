@@ -12,6 +12,7 @@ import json
 import shutil
 
 import pytest
+from dot_parse import parse_dot
 from test_draw_support import read
 
 from autograd_core import Value
@@ -21,7 +22,6 @@ from autograd_core.draw import (
     choose_renderer,
     draw_backward,
     draw_forward,
-    parse_dot,
     pipe,
     render,
     to_svg,

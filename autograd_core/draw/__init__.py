@@ -11,9 +11,10 @@ order of back-propagation, and a page that steps through it.
 ['n1', 'n2', 'n5']
 """
 
+from .builder import GraphBuilder
+from .circuit import draw_circuit
 from .dot import DEFAULT_MAX_NODES, draw_backward, draw_forward, draw_steps
 from .drawing import Drawing
-from .parse import DotGraph, label_lines, parse_dot
 from .rendering import (
     RendererMissing,
     RenderFailed,
@@ -29,19 +30,18 @@ from .stepper import stepper_html, write_stepper
 
 __all__ = [
     "DEFAULT_MAX_NODES",
-    "DotGraph",
     "Drawing",
+    "GraphBuilder",
     "RenderFailed",
     "RendererMissing",
     "RenderTimeout",
     "available_renderers",
     "choose_renderer",
     "draw_backward",
+    "draw_circuit",
     "draw_forward",
     "draw_steps",
-    "parse_dot",
     "pipe",
-    "label_lines",
     "render",
     "set_renderer",
     "stepper_html",
