@@ -129,7 +129,18 @@ def test_a_malformed_file_gives_the_command_lines_error(tmp_path: Path) -> None:
     code, out, err = cli(["verify", "bad.worked"], tmp_path)
     assert (answer["exit"], answer["stdout"], answer["stderr"]) == (code, out, err)
     assert code == 2 and err.startswith("backprop verify: bad.worked:3:")
-    assert answer["graph"] is None
+    assert answer["graph"] is None and "the file has an error" in answer["graph_note"]
+
+
+def test_an_example_with_no_scalar_to_draw_says_why_as_backprop_draw_does(
+        tmp_path: Path) -> None:
+    """No loss and a vector last: the report as usual, and backprop draw's message."""
+    text = "input x = [1, 2]\nlet y = x * x\nclaim y = [1, 4]\n"
+    answer = json.loads(Page(workdir=tmp_path).verify(text, "vec.worked"))
+    assert answer["exit"] == 0 and answer["graph"] is None
+    code, _, err = cli(["draw", "vec.worked"], tmp_path)
+    assert code == 2
+    assert err == "backprop draw: " + answer["graph_note"].removeprefix("No graph: ") + "\n"
 
 
 @pytest.mark.parametrize("path", bundled_examples(), ids=lambda p: p.name)

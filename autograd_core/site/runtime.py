@@ -176,28 +176,33 @@ class Page:
         shown = _shown_path(argument, path)
         code, out, err = self.command(["verify", argument])
         answer: dict[str, Any] = {"command": f"backprop verify {shown}", "exit": code,
-                                  "stdout": out, "stderr": err, "graph": None}
+                                  "stdout": out, "stderr": err}
         if any("solve" in m for m in SUBCOMMAND_MODULES):
             answer["solution"] = dict(zip(("exit", "stdout", "stderr"),
                                           self.command(["solve", argument]), strict=True))
-        if code != 2:
-            answer["graph"] = self._example_graph(path)
+        if code == 2:
+            answer.update(graph=None, graph_note="No graph: the file has an error (see the "
+                                                 "report).")
+        else:
+            answer.update(self._example_graph(path))
         return answer
 
-    def _example_graph(self, path: Path) -> str | None:
+    def _example_graph(self, path: Path) -> dict[str, str | None]:
+        """The forward graph of the example's loss, as ``backprop draw FILE`` draws it, or a
+        note saying why there is none."""
         from ..draw import draw_forward
         from ..draw_cli import worked_example_root
 
         try:
             with contextlib.redirect_stderr(io.StringIO()):
                 root = worked_example_root(path)
-        except (ValueError, LookupError, OSError):
-            return None
+        except (ValueError, LookupError, OSError) as e:
+            return {"graph": None, "graph_note": f"No graph: {e}"}
         try:
             root.backward()
-            return self.svg(draw_forward(root, collapse=None))
-        except Exception:
-            return None
+            return {"graph": self.svg(draw_forward(root)), "graph_note": None}
+        except Exception as e:  # a renderer's failure is said, not hidden
+            return {"graph": None, "graph_note": f"The graph could not be drawn: {e}"}
         finally:
             release(root)
 

@@ -200,7 +200,10 @@ function showVerify(answer) {
   const box = $("view-graph"), hidden = box.hidden;
   box.hidden = false;
   if (answer.graph) showSvg(box, answer.graph);
-  else box.innerHTML = "<p class=\"hint\">No graph: the example has no loss to draw.</p>";
+  else {
+    box.innerHTML = "<p class=\"hint\"></p>";
+    box.firstChild.textContent = answer.graph_note || "No graph.";
+  }
   box.hidden = hidden;
   document.body.dataset.verified = String(Number(document.body.dataset.verified || 0) + 1);
   return answer;
