@@ -42,7 +42,7 @@ def declared(label: str | None) -> tuple[Path, str] | None:
 
 def sort_key(name: str) -> tuple[tuple[int, int, str], ...]:
     """Natural order of names: ``layers.2`` before ``layers.10``, ``x0[2]`` before ``x0[10]``."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
+    return tuple((0, int(p), "") if p.isdecimal() else (1, 0, p)
                  for p in re.split(r"(\d+)", name) if p)
 
 
