@@ -155,24 +155,26 @@ def test_the_stepper_steps_through_back_propagation(browser: Chromium) -> None:
     gradients."""
     browser.click('.views button[data-view="stepper"]')
     frame = "#stepper"
-    inner = "document.getElementById('stepper').contentDocument"
-    browser.wait_for(f"{inner}.body && {inner}.body.dataset.position === '0'")
-    browser.click("#next", frame=frame)
-    browser.wait_for(f"{inner}.body.dataset.position === '1'")
-    assert browser.eval(f"{inner}.getElementById('current-name').textContent") == "∂y/∂y"
-    n = browser.eval(f"{inner}.getElementById('slider').max")
-    for _ in range(int(n) - 1):
-        browser.click("#next", frame=frame)
-    browser.wait_for(f"{inner}.body.dataset.position === {json.dumps(n)}")
-    assert browser.eval(f"{inner}.getElementById('next').disabled")
-    # the table the stepper built holds every gradient, as torch computes them
-    table = browser.eval(f"[...{inner}.querySelectorAll('#table tr')]"
-                         ".map(tr => [...tr.children].map(td => td.textContent))")
-    by_name = {row[1]: row[2] for row in table}
+    root = "document.getElementById('stepper').contentDocument.getElementById('stepper')"
+    browser.wait_for(f"{root} && {root}.dataset.ready === 'true'")
+    assert browser.eval(f"{root}.dataset.position") == "0"
+    next_button = 'button[title^="next step"]'
+    browser.click(next_button, frame=frame)
+    browser.wait_for(f"{root}.dataset.position === '1'")
+    n = int(browser.eval(f"{root}.querySelector('.bp-slider').max"))
+    for _ in range(n - 1):
+        browser.click(next_button, frame=frame)
+    browser.wait_for(f"{root}.dataset.position === '{n}'")
+    assert browser.eval(f"{root}.querySelector({json.dumps(next_button)}).disabled")
+    # the table the stepper filled holds every gradient, as torch computes them
+    table = browser.eval(f"[...{root}.querySelectorAll('.bp-table tbody tr')]"
+                         ".map(tr => [...tr.cells].map(td => td.textContent))")
+    by_name = {row[1]: row[3] for row in table}  # step, node, value, ∂y/∂node
     x, w, b = (torch.tensor(v, dtype=torch.float64, requires_grad=True)
                for v in (0.7, 1.3, -0.4))
     (torch.tanh(w * x + b) * x).backward()  # type: ignore[no-untyped-call]
     assert by_name["w"] == fmt(grad_of(w)) and by_name["x"] == fmt(grad_of(x))
+    assert by_name["b"] == fmt(grad_of(b))
 
 
 def cli(argv: list[str], cwd: Path) -> tuple[int, str]:

@@ -56,12 +56,24 @@ function selectMode(mode) {
   $("mode-worked").hidden = mode !== "worked";
 }
 
+// The stepper is a page of its own, in a frame. It is loaded when its tab is shown (it lays
+// out its picture on start, which a hidden frame has no room for), as a blob: page, not
+// srcdoc: it keeps its step in its address (#step=k), which about:srcdoc may not change.
+function loadStepper() {
+  if (!api.stepperPage) return;
+  if (api.stepperUrl) URL.revokeObjectURL(api.stepperUrl);
+  api.stepperUrl = URL.createObjectURL(new Blob([api.stepperPage], { type: "text/html" }));
+  api.stepperPage = null;
+  $("stepper").src = api.stepperUrl;
+}
+
 function selectView(view) {
   const nav = document.querySelector(`.views button[data-view="${view}"]`).parentElement;
   for (const b of nav.querySelectorAll("button")) {
     b.setAttribute("aria-selected", String(b.dataset.view === view));
     $("view-" + b.dataset.view).hidden = b.dataset.view !== view;
   }
+  if (view === "stepper") loadStepper();
 }
 
 for (const b of document.querySelectorAll(".tabs button")) {
@@ -145,7 +157,8 @@ async function compute() {
     showSvg(box, svg);
     box.hidden = hidden;
   }
-  $("stepper").srcdoc = answer.stepper;
+  api.stepperPage = answer.stepper;
+  if (!$("view-stepper").hidden) loadStepper();
   document.body.dataset.computed = String(Number(document.body.dataset.computed || 0) + 1);
   saveHash({ expr: expression, inputs: $("inputs").value, params: $("params").value });
   return answer;
