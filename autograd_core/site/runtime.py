@@ -125,10 +125,7 @@ class Page:
                       "grad_shown": fmt(table[v], precision)} for v in leaves]
         forward = self.svg(draw_forward(root, precision=precision))
         backward = self.svg(draw_backward(root, precision=precision))
-        # stepper_html's annotation says str, but it passes renderer on to to_svg, which takes
-        # a function too (draw.rendering.Renderer)
-        stepper = stepper_html(root, precision=precision,
-                               renderer=self.renderer)  # type: ignore[arg-type]
+        stepper = stepper_html(root, precision=precision, renderer=self.renderer)
         return {"value": float(root.data), "shown": fmt(root.data, precision),
                 "name": table.name(root), "gradients": gradients,
                 "forward": forward, "backward": backward, "stepper": stepper}
