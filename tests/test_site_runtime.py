@@ -144,14 +144,32 @@ def test_an_example_with_no_scalar_to_draw_says_why_as_backprop_draw_does(
 
 
 @pytest.mark.parametrize("path", bundled_examples(), ids=lambda p: p.name)
-def test_a_bundled_example_is_verified_as_the_command_line_does(path: Path,
-                                                                tmp_path: Path) -> None:
-    """Each bundled file: the report of ``backprop verify autograd_core/examples/FILE``."""
+def test_a_bundled_example_is_verified_and_solved_as_the_command_line_does(
+        path: Path, tmp_path: Path) -> None:
+    """Each bundled file: the report of ``backprop verify autograd_core/examples/FILE`` and
+    the page of ``backprop solve … --format html``."""
     answer = json.loads(Page(workdir=tmp_path).verify_bundled(path.name))
     shown = answer["command"].removeprefix("backprop verify ")
     assert shown == f"autograd_core/examples/{path.name}"
     code, out, err = cli(["verify", shown], REPO)
     assert (answer["exit"], answer["stdout"], answer["stderr"]) == (code, out, err)
+    solution = answer["solution"]
+    assert solution["command"] == f"backprop solve {shown} --format html"
+    code, out, err = cli(solution["command"].split()[1:], REPO)
+    assert (solution["exit"], solution["stdout"], solution["stderr"]) == (code, out, err)
+    assert code == 0 and "<math" in out
+
+
+def test_an_expression_comes_with_backprop_solves_solution() -> None:
+    """The solution page is the command line's for the same expression and values."""
+    answer = json.loads(Page().evaluate("y = sigmoid(w*x + b)", "x = 0.5", "w = -2.5, b = 1"))
+    solution = answer["solution"]
+    assert solution["command"] == ("backprop solve 'y = sigmoid(w*x + b)' --let x=0.5 "
+                                   "--param w=-2.5 b=1.0 --format html")
+    code, out, err = cli(["solve", "y = sigmoid(w*x + b)", "--let", "x=0.5", "--param",
+                          "w=-2.5", "b=1.0", "--format", "html"], REPO)
+    assert (solution["exit"], solution["stdout"], solution["stderr"]) == (code, out, err)
+    assert code == 0 and "<math" in out
 
 
 def test_pasted_file_names_stay_plain_file_names() -> None:

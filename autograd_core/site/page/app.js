@@ -157,6 +157,7 @@ async function compute() {
     showSvg(box, svg);
     box.hidden = hidden;
   }
+  showSolution("expr-solution", answer.solution);
   api.stepperPage = answer.stepper;
   if (!$("view-stepper").hidden) loadStepper();
   document.body.dataset.computed = String(Number(document.body.dataset.computed || 0) + 1);
@@ -198,18 +199,35 @@ function showReport(pre, text) {
   }
 }
 
+// backprop solve's page (MathML, no script) in a frame of its own, or its error.
+function showSolution(prefix, solution) {
+  const tab = document.querySelector(`.views button[data-view="${prefix}"]`);
+  tab.hidden = !solution;
+  if (!solution) {
+    if (tab.getAttribute("aria-selected") === "true") {
+      selectView(prefix === "solution" ? "report" : "forward");
+    }
+    return;
+  }
+  $(prefix + "-command").textContent = "$ " + solution.command;
+  const ok = solution.exit === 0;
+  $(prefix + "-error").hidden = ok;
+  $(prefix).hidden = !ok;
+  if (ok) {
+    const frame = $(prefix);
+    if (frame.dataset.url) URL.revokeObjectURL(frame.dataset.url);
+    frame.dataset.url = URL.createObjectURL(new Blob([solution.stdout], { type: "text/html" }));
+    frame.src = frame.dataset.url;
+  } else {
+    $(prefix + "-error").textContent = solution.stdout + solution.stderr;
+  }
+}
+
 function showVerify(answer) {
   $("command").textContent = "$ " + answer.command;
   showReport($("report"), answer.stdout + answer.stderr);
   $("report").dataset.exit = String(answer.exit);
-  const solution = answer.solution;
-  document.querySelector('.views button[data-view="solution"]').hidden = !solution;
-  if (solution) {
-    $("solution-command").textContent = "$ " + answer.command.replace(" verify ", " solve ");
-    showReport($("solution"), solution.stdout + solution.stderr);
-  }
-  const selected = document.querySelector('.views button[data-view="solution"]');
-  if (!solution && selected.getAttribute("aria-selected") === "true") selectView("report");
+  showSolution("solution", answer.solution);
   const box = $("view-graph"), hidden = box.hidden;
   box.hidden = false;
   if (answer.graph) showSvg(box, answer.graph);
