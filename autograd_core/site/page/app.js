@@ -22,18 +22,24 @@ async function fetchBytes(path) {
   return r.arrayBuffer();
 }
 
+// When each part of the start-up finished (ms since the page began): api.timings.
+const mark = (name) => { api.timings[name] = Math.round(performance.now()); };
+api.timings = {};
+
 async function boot() {
   const manifest = await (await fetch(here("manifest.json"))).json();
   const wheels = Promise.all(manifest.wheels.map((w) => fetchBytes("wheels/" + w)));
   const [pyodide, viz] = await Promise.all([
-    loadPyodide({ indexURL: here("vendor/pyodide/") }),
-    vizInstance(),
+    loadPyodide({ indexURL: here("vendor/pyodide/") }).then((p) => { mark("python"); return p; }),
+    vizInstance().then((v) => { mark("graphviz"); return v; }),
   ]);
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
   for (const bytes of await wheels) {
     pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
   }
+  mark("wheels");
   const runtime = pyodide.pyimport("autograd_core.site.runtime");
+  mark("library");
   const render = (dot) => viz.renderString(dot, { format: "svg" });
   api.pyodide = pyodide;
   api.page = runtime.Page(render, "/home/pyodide/work");
