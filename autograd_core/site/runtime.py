@@ -14,9 +14,9 @@ with the command line's.
 * :meth:`Page.examples` -- the worked examples bundled with the package;
 * with each expression and file, ``backprop solve``'s worked solution (its HTML page).
 
-Every graph is released (:func:`release`) before an answer is returned: under Pyodide,
-freeing a deep graph by reference counting alone recurses once per node and overflows the
-browser's stack beyond a few thousand nodes.
+Every graph is released (:func:`autograd_core.release`) before an answer is returned:
+under Pyodide, freeing a deep graph by reference counting alone recurses once per node and
+overflows the browser's stack beyond a few thousand nodes.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import Value, topological_order
+from .. import Value, release, topological_order
 from ..cli import SUBCOMMAND_MODULES, main
 from ..verify import bundled_examples
 
@@ -41,17 +41,6 @@ RenderSvg = Callable[[str], str]
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 HAS_SOLVE = "solve_cli" in SUBCOMMAND_MODULES  # backprop solve: the worked solution
-
-
-def release(root: Value) -> None:
-    """Free ``root``'s graph without recursion: every node forgets its inputs.
-
-    TEMPORARY: stands in for the engine's public ``release`` until it lands on main (the
-    lead's issue-18 piece); it is deleted then, and the only place that touches a private
-    attribute of the engine.
-    """
-    for node in topological_order(root):
-        node._inputs = ()
 
 
 def parse_values(text: str) -> dict[str, float]:
