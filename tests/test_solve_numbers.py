@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-
 from pathlib import Path
 
 import pytest
