@@ -56,7 +56,7 @@ def test_an_expression_with_its_values(capsys):
 def test_per_scalar_writes_one_line_per_entry(capsys):
     main(["solve", str(VO), "--example", "1", "--per-scalar"])
     out = capsys.readouterr().out
-    assert "x⁽¹⁾₂ = σ(z⁽¹⁾₂) = σ(−0.75) = 0.3208" in out
+    assert "x⁽¹⁾₂ = σ(z⁽¹⁾₂) = σ(1.2·0.5 + 0.1·(−0.5) − 1.3) = σ(−0.75) = 0.3208" in out
     assert "∂l/∂x⁽⁰⁾₁ = δ⁽¹⁾₁·W⁽¹⁾₁₁ + δ⁽¹⁾₂·W⁽¹⁾₂₁ + δ⁽¹⁾₃·W⁽¹⁾₃₁" in out
     assert "ReLU" not in out  # --example 1: only the first example
 
@@ -161,8 +161,9 @@ def test_verify_explain_follows_each_wrong_claim_with_its_working(capsys):
                        + torch.tensor([-1.5, -1.3, 2.0], dtype=torch.float64))
     torch.log(torch.sigmoid(W2 @ x1 + 1.0)).sum().backward()
     true = ", ".join(f"{g:.4f}" for g in W2.grad.flatten().tolist())
-    last = blocks[2].rstrip().splitlines()[-1]
-    assert last.startswith("    ∂l/∂W⁽²⁾ = δ⁽²⁾ x⁽¹⁾ᵀ") and last.endswith(f"= [{true}]")
+    assert blocks[2].rstrip().endswith(f"= [{true}]")
+    assert "    ∂l/∂W⁽²⁾ = δ⁽²⁾ x⁽¹⁾ᵀ\n" in blocks[2]
+    assert "= ∂l/∂x⁽²⁾·σ′(z⁽²⁾)·x⁽¹⁾ᵀ\n" in blocks[2]
     assert "∂l/∂x⁽²⁾ = " in blocks[2] and "δ⁽²⁾ = ∂l/∂z⁽²⁾" in blocks[2]
 
 
