@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd_core import Value
 from autograd_core.cli import main
@@ -187,3 +189,36 @@ def test_a_notebook_latex_display_is_one_aligned_block():
     latex = solve(str(VO))[0]._repr_latex_()
     assert latex.startswith("$$\\begin{aligned}") and latex.endswith("\\end{aligned}$$")
     assert latex.count("&=") == sum(len(ls) for _, _, ls in solve(str(VO))[0].sections())
+
+
+_PIECES = ["0", "-1", "x1", "W1", "relu(x0)", "1e308", "[1, 2]", "sigmoid", ")", "dl/dW1",
+           "show", "claim", "loss l = x1", "0.1234"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_a_mangled_worked_example_gives_a_solution_or_a_clear_error(data):
+    """Lines dropped, repeated, cut or with a token replaced: solve and all its formats
+    either work or raise SolveError (FILE:LINE: …), nothing else."""
+    texts = [p.read_text() for p in bundled_examples()]
+    lines = data.draw(st.sampled_from(texts)).splitlines()
+    for _ in range(data.draw(st.integers(1, 3))):
+        k = data.draw(st.integers(0, len(lines) - 1))
+        how = data.draw(st.sampled_from(["drop", "repeat", "cut", "token"]))
+        if how == "drop" and len(lines) > 1:
+            del lines[k]
+        elif how == "repeat":
+            lines.insert(k, lines[data.draw(st.integers(0, len(lines) - 1))])
+        elif how == "cut":
+            lines[k] = lines[k][:data.draw(st.integers(0, len(lines[k])))]
+        else:
+            toks = lines[k].split(" ")
+            toks[data.draw(st.integers(0, len(toks) - 1))] = data.draw(st.sampled_from(_PIECES))
+            lines[k] = " ".join(toks)
+    try:
+        sols = solve("\n".join(lines) + "\n")
+    except SolveError as e:
+        assert str(e).startswith("<text>")
+        return
+    for s in (sols if isinstance(sols, list) else [sols]):
+        s.to_text(), s.to_markdown(), s.to_latex(), s.to_html()
