@@ -160,3 +160,36 @@ def test_bad_tolerances_are_errors(tmp_path, capsys):
     assert main(["verify", "--sigfig", "0", str(path)]) == 2
     assert main(["verify", "--last-digit", "--rtol", "0.1", str(path)]) == 2
     assert "choose one of" in capsys.readouterr().err
+
+
+def test_readme_verify_snippets_print_what_their_comments_say():
+    """``print(...)  # text`` prints ``text``; a bare ``print(...)`` prints the ``# `` lines
+    below it (the convention of the engine section's test)."""
+    import contextlib
+    import io
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Checking hand-worked examples")
+    section = text[start:text.index("\n## ", start + 1)]
+    checked = 0
+    for block in re.findall(r"```python\n(.*?)```", section, flags=re.S):
+        lines = block.splitlines()
+        expected = []
+        for i, line in enumerate(lines):
+            if not line.startswith("print("):
+                continue
+            _, _, comment = line.partition(")  # ")
+            if comment:
+                expected.append(comment.strip())
+            else:
+                expected += [b[2:] for b in lines[i + 1:] if b.startswith("# ")][:1]
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, "README.md", "exec"), {})
+        if expected:
+            printed = [p.rstrip() for p in out.getvalue().splitlines()]
+            assert printed[-len(expected):] == expected or printed == expected
+            checked += 1
+    assert checked >= 2

@@ -168,8 +168,9 @@ def other_entries(model: Model, target: Target, true: list[Any]) -> list[Candida
                 for k, z in enumerate(whole.items):
                     label = whole.entry_label(num.name, k)
                     if label != str(num):
-                        g = model.derivative(Q.scalar(z), ds, target, num.line).values()
-                        out.append(Candidate(f"index mix-up: this is ∂{label}/∂{den}", g, False))
+                        gs = model.derivative(Q.scalar(z), ds, target, num.line).values()
+                        out.append(Candidate(f"index mix-up: this is ∂{label}/∂{den}", gs,
+                                             False))
     return out
 
 
@@ -292,7 +293,7 @@ def _kind(node: Value) -> str:
 def grads_with(z: Value, wrt: list[Value], override: Override) -> list[Any]:
     """∂z/∂w back-propagated with some nodes' rules replaced (the engine's one loop)."""
     try:
-        table = build_grad(z, wrt, seed=T.ONE, bprop_override=override)
+        table = build_grad(z, wrt, seed=T.ONE, bprop_override=override)  # type: ignore[call-arg,unused-ignore]
     except TypeError:  # an engine without the hook yet (until it lands on main)
         return _grads_without_hook(z, wrt, override)
     return [T.data(table.get(w, 0)) for w in wrt]
