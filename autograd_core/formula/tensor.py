@@ -191,11 +191,22 @@ BINARY: dict[str, Callable[[Item, Item], Item]] = {
 }
 
 
+#: does the engine keep Fractions exact? (until it does, numbers meet Values as floats, so
+#: they become the engine's shared constants as before)
+ENGINE_EXACT = isinstance(Value(Fraction(1, 3)).data, Fraction)
+
+
+def _operand(x: Item) -> Item:
+    return float(x) if not ENGINE_EXACT and isinstance(x, Fraction) else x
+
+
 def elementwise(op: str, a: Q, b: Q) -> Q:
     """``a op b`` entry by entry, with NumPy's broadcasting."""
     shape, xs, ys = broadcast(a, b, op)
     f = BINARY[op]
-    return Q(shape, [f(x, y) for x, y in zip(xs, ys, strict=False)])
+    if not ENGINE_EXACT and op != "^":  # (a power keeps its exponent exact: x^2 is x·x)
+        xs, ys = [_operand(x) for x in xs], [_operand(y) for y in ys]
+    return Q(shape, [f(x, y) for x, y in zip(xs, ys, strict=True)])
 
 
 def apply(a: Q, fn: Callable[[Value], Value]) -> Q:
