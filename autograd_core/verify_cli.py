@@ -64,6 +64,9 @@ def register(subparsers: Any) -> None:
     tol.add_argument("--atol", metavar="A", help="(with --rtol, or alone)")
     p.add_argument("--draw", metavar="DIR",
                    help="write the forward and backward graph of each example into DIR")
+    p.add_argument("--explain", action="store_true",
+                   help="follow the table with the correct working of each wrong claim "
+                        "(backprop solve's lines)")
     p.set_defaults(handler=run)
 
 
@@ -104,6 +107,10 @@ def run(args: argparse.Namespace) -> int:
             print(INTRO)
         print({"json": report.to_json, "markdown": report.to_markdown}.get(
             args.format, report.to_text)())
+        if args.explain and args.format != "json":
+            from .solve import explain_files
+
+            print(explain_files(paths))
         sys.stdout.flush()
     except BrokenPipeError:  # `backprop verify | head`: the reader has gone
         devnull = os.open(os.devnull, os.O_WRONLY)
