@@ -269,6 +269,8 @@ class _Writer:
         if op == "-":
             return self.write(left) + spell[op] + self.paren(right, 2)
         last = 3 if op == "/" else 2  # a/(b·c), but a·b·c
+        if op in ("∘", "·", "×") and isinstance(right, Bin) and right.op == "@":
+            last = 3  # f′(z) ∘ (Wᵀ δ): the product in parentheses
         return self.factor(left, 2) + spell[op] + self.factor(right, last)
 
     def factor(self, e: Expr, need: int) -> str:
