@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .value import Value
+from . import Value
 
 
 def register(subparsers: Any) -> None:
