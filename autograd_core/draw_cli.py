@@ -4,8 +4,9 @@
     backprop draw "y = (w*x + b).sigmoid()" --let w=-2.5 x=0.5 b=1 --backward -o back.svg
     backprop draw examples/01_vo_mlp.worked --collapse neurons -o mlp.svg
     backprop draw "tanh(x*x)" --let x=0.5 -o steps.html        # the stepper page
+    backprop draw "sigmoid(w*x + b)" --let x=0.5 --param w=-2.5 b=1 --circuit -o c.svg
 
-The output format comes from ``-o``'s suffix: .svg, .png/.pdf (system Graphviz only), .dot/.gv
+The output format comes from ``-o``'s suffix: .svg, .png, .pdf (no system Graphviz needed), .dot/.gv
 (the DOT text, no renderer needed), .html (the page that steps through back-propagation).
 Without ``-o`` (or with ``-o -``) the DOT text is printed.
 """
@@ -39,6 +40,10 @@ def register(subparsers: Any) -> None:
                    help="file to write (.svg .png .pdf .dot .html); '-' or none: print the DOT")
     p.add_argument("--backward", action="store_true",
                    help="draw the symbol-to-symbol backward graph (create_graph=True)")
+    p.add_argument("--circuit", action="store_true",
+                   help="the circuit view: each wire with its value (green) and gradient (red)")
+    p.add_argument("--local", action="store_true",
+                   help="with --circuit: also each wire's local derivative")
     p.add_argument("--steps", action="store_true",
                    help="number each node by the step its gradient became known")
     p.add_argument("--no-grad", action="store_true",
@@ -63,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         RendererMissing,
         RenderFailed,
         draw_backward,
+        draw_circuit,
         draw_forward,
         render,
         write_stepper,
@@ -84,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
             write_stepper(root, out, precision=args.precision, renderer=args.renderer)
             print(f"wrote {out}")
             return 0
-        if args.backward:
+        if args.circuit:
+            graph = draw_circuit(root, precision=args.precision, local=args.local)
+        elif args.backward:
             graph = draw_backward(root, precision=args.precision, collapse=collapse,
                                   max_nodes=max_nodes)
         else:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from autograd_core import Value, topological_order
 from autograd_core.draw import dot, draw_backward, draw_forward, pipe
-from autograd_core.draw.render import reset_wasm
+from autograd_core.draw.rendering import reset_wasm
 
 
 def chain(values: int) -> Value:

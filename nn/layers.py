@@ -185,9 +185,10 @@ class Layer(Module):
         return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
 
     def __call__(self, x: Vector) -> Value | list[Value]:
-        # Numbers become input nodes once per forward, shared by every neuron (x₁, x₂, …):
-        # otherwise each neuron would wrap each number in a constant of its own.
-        x = [xi if isinstance(xi, Value) else Value(xi, label=f"x{i}")
+        # Numbers become input nodes once per forward, shared by every neuron: otherwise each
+        # neuron would wrap each number in a constant of its own. They are labelled as a
+        # worked example names the input vector's entries, x0[1], x0[2], … (x⁽⁰⁾₁, x⁽⁰⁾₂).
+        x = [xi if isinstance(xi, Value) else Value(xi, label=f"x0[{i}]")
              for i, xi in enumerate(x, start=1)]
         self._last_x = x
         if self.softmax:

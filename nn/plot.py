@@ -3,15 +3,41 @@
 matplotlib is imported only when a function is called, and only through its object API
 (``matplotlib.figure.Figure``), so nothing depends on pyplot's backend: it works on a
 headless machine (Agg) and in a notebook. Each function returns the Axes it drew on; pass
-``ax=`` to draw into your own figure.
+``ax=`` to draw into your own figure. Without ``ax=``, the Axes is a :class:`PlotAxes`,
+which a notebook displays as its figure (``plot_loss(h)`` as a cell's last line shows the
+curve, not ``<Axes …>``).
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd_core import no_grad
+
+_PLOT_AXES: list[type] = []
+
+
+def plot_axes_class() -> type:
+    """:class:`PlotAxes`: matplotlib's Axes that a notebook displays as its whole figure
+    (a PNG, as matplotlib's inline backend draws it); made on first use, so importing
+    nn.plot does not import matplotlib."""
+    if _PLOT_AXES:
+        return _PLOT_AXES[0]
+    from matplotlib.axes import Axes
+
+    class PlotAxes(Axes):
+        """An Axes that shows its figure in a notebook (``_repr_png_``)."""
+
+        def _repr_png_(self) -> bytes:
+            buf = io.BytesIO()
+            root: Any = getattr(self.figure, "figure", self.figure)  # a SubFigure's Figure
+            root.savefig(buf, format="png", bbox_inches="tight", dpi=100)
+            return buf.getvalue()
+
+    _PLOT_AXES.append(PlotAxes)
+    return PlotAxes
 
 
 def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
@@ -19,7 +45,7 @@ def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
         return ax
     from matplotlib.figure import Figure
 
-    return Figure(figsize=figsize).add_subplot()
+    return Figure(figsize=figsize, layout="tight").add_subplot(axes_class=plot_axes_class())
 
 
 def plot_loss(history: Any, ax: Any = None, *, per_update: bool = False,

@@ -9,12 +9,16 @@ Each update: forward every example of the batch, loss = mean of the per-example 
 (+ ``penalty(model)``), ``zero_grad``, ``backward``, ``optimizer.step()``, then the schedule.
 The returned :class:`History` has the loss and accuracy per epoch (measured on the batches as
 they were trained, before each update, as micrograd's demo reports them) and per update.
-A tqdm bar shows progress on a terminal; it is silent otherwise or with ``progress=False``.
+A tqdm bar shows progress on a terminal and in a notebook (``tqdm.auto``: a widget where
+ipywidgets is installed, else a text bar); elsewhere, or with ``progress=False``, there is
+no bar and tqdm is not even imported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import importlib.util
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +46,7 @@ class History:
     lr: list[float] = field(default_factory=list)
 
     def __repr__(self) -> str:
+        """Epochs, updates, the last loss (and accuracy) in one line."""
         if not self.loss:
             return "History(empty)"
         acc = self.accuracy[-1]
@@ -113,13 +118,36 @@ def _forward(model: Any, batch: list[Any]) -> list[Any]:
     return [model(x) for x in batch]
 
 
-def _tqdm() -> Any:
-    try:  # tqdm.auto picks the notebook widget, which needs ipywidgets
-        import ipywidgets  # noqa: F401
-        from tqdm.auto import tqdm
-    except ImportError:
-        from tqdm import tqdm
-    return tqdm
+def in_notebook() -> bool:
+    """Whether this code runs in a Jupyter kernel (IPython's kernel shell is active)."""
+    if "ipykernel" not in sys.modules or "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _wants_bar(progress: bool | None) -> bool:
+    """progress=None: a bar on a terminal or in a notebook; True/False: always/never."""
+    if progress is not None:
+        return bool(progress)
+    if in_notebook():
+        return True
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _progress(epochs: int, progress: bool | None) -> Iterable[int]:
+    """range(epochs), wrapped in a tqdm bar when one is wanted (tqdm imported only then)."""
+    if not _wants_bar(progress):
+        return range(epochs)
+    if importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm  # type: ignore[import-untyped]  # the widget in a notebook
+    else:  # tqdm.auto would warn that the widget needs ipywidgets: the text bar, then
+        from tqdm import tqdm  # type: ignore[import-untyped]
+    bar: Iterable[int] = tqdm(range(epochs), desc="fit", unit="epoch", leave=False)
+    return bar
 
 
 def fit(
@@ -148,7 +176,7 @@ def fit(
     ``lambda m: l2_penalty(m.weight_parameters(), 1e-4)``. ``schedule``: learning rate per
     update k (see :mod:`nn.optim`). ``accuracy``: "auto" (chosen from the loss), None, or
     ``f(output, target) -> bool``. ``rng``: shuffling for "sgd" and "minibatch".
-    ``progress``: None = a bar only on a terminal; True/False force it on/off.
+    ``progress``: None = a bar on a terminal or in a notebook; True/False force it on/off.
     ``callback(epoch, history)`` runs after each epoch; returning True stops training.
     ``validation=(X_val, y_val)``: also measure loss and accuracy on held-out data after
     each epoch (in eval mode, under ``no_grad``; the penalty is not included).
@@ -209,8 +237,7 @@ def _loop(model: Any, X: Sequence[Any], y: Sequence[Any], loss_fn: Any, acc_fn: 
     n = len(X)
     order = list(range(n))
     size = n if mode == "batch" else 1 if mode == "sgd" else batch_size
-    bar = _tqdm()(range(epochs), disable=(None if progress is None else not progress),
-                  desc="fit", unit="epoch", leave=False)
+    bar = _progress(epochs, progress)
     try:
         for epoch in bar:
             if mode != "batch":

@@ -1,6 +1,6 @@
 """The forward graph's DOT: nodes, edges, labels, kinds, kinks, precision, steps, clusters.
 
-Structure is checked by parsing the DOT (autograd_core.draw.parse_dot), never by comparing
+Structure is checked by parsing the DOT (tests/dot_parse.py), never by comparing
 whole strings; numbers shown are checked against independent computations (math, fractions).
 """
 
@@ -40,12 +40,12 @@ def test_every_value_and_op_is_a_node_and_edges_follow_the_data():
     assert g.counts["dot_nodes"] == 9
     xn, wn, bn, yn = (node_named(p, s) for s in ("x", "w", "b", "y"))
     assert g.ids[x] == xn and g.ids[y] == yn
-    mul = next(n for n in drawn(p) if n.endswith("_op") and p.nodes[n]["label"] == "×")
+    mul = next(n for n in drawn(p) if n.endswith("_op") and lines(p, n) == ["×"])
     assert sorted(inputs_of(p, mul[:-3])) == sorted([wn, xn])
-    assert p.nodes[yn + "_op"]["label"] == "σ"
+    assert lines(p, yn + "_op") == ["σ"]
     # the sigmoid's input is the add node, whose inputs are the product and b
     (add,) = inputs_of(p, yn)
-    assert p.nodes[add + "_op"]["label"] == "+"
+    assert lines(p, add + "_op") == ["+"]
     assert sorted(inputs_of(p, add)) == sorted([mul[:-3], bn])
     # each op circle feeds exactly its own value
     for n in drawn(p):
@@ -155,16 +155,17 @@ def test_clusters_group_an_mlp_per_layer_and_neuron():
             "cluster_layers_1_neurons_0"} <= set(p.clusters)
     assert p.clusters["cluster_layers_0_neurons_2"]["parent"] == "cluster_layers_0"
     by_label = {v.label: g.ids[v] for v in topological_order(loss) if v.label}
-    for name in ("w.1", "b", "a", "out"):
+    # boxes are named as the slides name them: W⁽¹⁾₃₂ is neuron 3's weight for input 2
+    for name, shown in (("w.1", "W⁽¹⁾₃₂"), ("b", "β⁽¹⁾₃"), ("a", "z⁽¹⁾₃"), ("out", "x⁽¹⁾₃")):
         node = by_label[f"layers.0.neurons.2.{name}"]
         assert p.node_cluster[node] == "cluster_layers_0_neurons_2"
-        assert lines(p, node)[0] == name  # labels are shown relative to their cluster
+        assert lines(p, node)[0] == shown
     # the products w·x are inside the neuron; the inputs and the loss are outside every cluster
     a = by_label["layers.0.neurons.2.a"]
     for product in inputs_of(p, a):
         if product not in by_label.values():
             assert p.node_cluster[product] == "cluster_layers_0_neurons_2"
-    assert by_label["x0"] not in p.node_cluster
+    assert by_label["x0[1]"] not in p.node_cluster
     assert g.ids[loss] not in p.node_cluster
     assert "cluster_layers_0" not in read(draw_forward(loss, clusters=False)).clusters
 
@@ -180,7 +181,7 @@ def test_a_neuron_collapses_into_one_box():
     assert len(drawn(p)) == len(drawn(read(draw_forward(y)))) - 10
     # the box takes the neuron's inputs and feeds the next layer's product
     feeds = {lines(p, n)[0] for n in p.predecessors(box)}
-    assert feeds == {"x0", "x1"}
+    assert feeds == {"x⁽⁰⁾₁", "x⁽⁰⁾₂"}
     (consumer,) = p.successors(box)
     assert consumer.endswith("_op") and p.node_cluster[consumer] == "cluster_layers_1_neurons_0"
     whole = read(draw_forward(y, collapse="layers"))

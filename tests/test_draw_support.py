@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import random
 
+from dot_parse import DotGraph, label_lines, parse_dot
+
 from autograd_core import Value, vsum
-from autograd_core.draw import DotGraph, label_lines, parse_dot
 
 
 def read(graph) -> DotGraph:
-    """The drawing's DOT, parsed."""
-    return parse_dot(graph.source)
+    """The drawing's DOT, parsed; an edge written reversed (``dir=back``, the backward
+    graph's edges) is read in the direction it is drawn, the direction its data flows."""
+    p = parse_dot(graph.source)
+    p.edges = [(b, a, attrs) if attrs.get("dir") == "back" else (a, b, attrs)
+               for a, b, attrs in p.edges]
+    return p
 
 
 def drawn(p: DotGraph) -> dict[str, dict[str, str]]:
@@ -32,9 +37,10 @@ def inputs_of(p: DotGraph, node: str) -> list[str]:
 
 
 def mlp(sizes: list[int], x: list[float], seed: int = 0, act: str = "tanh") -> list[Value]:
-    """An MLP forward pass built by hand with nn's labels; returns the output Values."""
+    """An MLP forward pass built by hand with nn's labels (inputs x0[1], x0[2] …); returns the
+    output Values."""
     rnd = random.Random(seed)
-    h = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
+    h = [Value(v, label=f"x0[{i}]") for i, v in enumerate(x, start=1)]
     for L, (nin, nout) in enumerate(zip(sizes, sizes[1:], strict=False)):
         out = []
         for N in range(nout):

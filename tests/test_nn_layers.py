@@ -280,5 +280,5 @@ def test_number_inputs_become_one_input_node_each_shared_by_every_neuron():
     net = MLP(2, [3, 1], rng=0)
     out = net([0.5, -0.5])
     leaves = [v for v in topological_order(out) if v.role == "input"]
-    assert sorted(v.label for v in leaves) == ["x1", "x2"]  # not one copy per neuron
+    assert sorted(v.label for v in leaves) == ["x0[1]", "x0[2]"]  # not one copy per neuron
     assert [v.data for v in sorted(leaves, key=lambda v: v.label)] == [0.5, -0.5]

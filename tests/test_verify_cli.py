@@ -67,12 +67,17 @@ def test_json_schema_is_exact(files, capsys):
     assert list(data) == ["examples"]
     assert [list(ex) for ex in data["examples"]] == [["name", "claims", "warnings"]] * 2
     small, clean = data["examples"]
+    small_name = small["claims"][0]["file"]
+    assert small_name.endswith("small.worked") and not small_name.startswith("/")
     assert small["name"] == "small" and small["warnings"] == []
     for c in small["claims"] + clean["claims"]:
-        assert list(c) == ["name", "claimed", "computed", "status", "diagnosis"]
+        assert list(c) == ["name", "file", "line", "claimed", "computed", "status",
+                           "diagnosis", "follows_from", "tolerance"]
         assert c["status"] in ("ok", "truncated", "wrong")
-    assert small["claims"][1] == {"name": "dl/dw", "claimed": -20.0, "computed": 20.0,
-                                  "status": "wrong", "diagnosis": "sign flipped"}
+    assert small["claims"][1] == {"name": "dl/dw", "file": small_name, "line": 6,
+                                  "claimed": -20.0, "computed": 20.0, "status": "wrong",
+                                  "diagnosis": "sign flipped", "follows_from": [],
+                                  "tolerance": "as-written"}
     assert small["claims"][0]["diagnosis"] is None
     p = clean["claims"][0]
     assert p["claimed"] == [0.0058, 0.8756, 0.1185] and p["status"] == "truncated"

@@ -13,7 +13,7 @@ from autograd_core.verify.parser import parse
 
 # ------------------------------------------------------------------ numbers as written
 @pytest.mark.parametrize("text, k", [("1.4646", 4), ("0.5", 1), ("2", 0), ("-0.125", 3),
-                                     ("1.5e-3", 4), ("12e2", 0), ("0.10", 2)])
+                                     ("1.5e-3", 4), ("12e2", -2), ("0.10", 2), ("1/4", 0)])
 def test_decimals_as_written(text, k):
     assert decimals(text) == k
 
@@ -28,9 +28,12 @@ def test_decimals_as_written(text, k):
     ("0.125", 0.125, "ok"),
     ("0.12", 0.125, "ok"),  # an exact tie: either neighbour is a correct rounding
     ("0.13", 0.125, "ok"),
-    ("2", 2.4999, "ok"),
-    ("2", 2.6, "truncated"),
-    ("3", 2.6, "ok"),
+    ("2", 2.4999, "wrong"),  # an integer claims exactly that number
+    ("2", 2.6, "wrong"),
+    ("3", 2.6, "wrong"),
+    ("8", 8.0, "ok"),
+    ("2.0", 2.04, "ok"),  # one decimal written: rounded to one decimal
+    ("0.5", 0.54, "ok"),
     ("0", 0.0, "ok"),
     ("1", float("nan"), "wrong"),
     ("0.1", 0.1 + 0.2 - 0.2, "ok"),  # float noise in the true value is not an error
@@ -109,15 +112,13 @@ ERRORS = [
     ("input x = 1\nlet a = foo(x)\n", 2, "unknown function 'foo'"),
     ("input x = 1\nlet a = __import__(x)\n", 2, "unknown function '__import__'"),
     ("input x = 1\nlet a = x; 2\n", 2, "unexpected character ';'"),
-    ("compute x\n", 1, "a statement starts with one of example, note"),
+    ("compute x\n", 1, "unknown statement 'compute' (statements: example, note"),
+    ("1 + x\n", 1, "a statement starts with one of example, note"),
     ("input x = 1\ninput x = 2\n", 2, "x is already defined (line 1)"),
     ("input x = [1, 2]\nclaim x[3] = 1\n", 2, "x[3]: index 3 is out of range 1..2"),
     ("input x = [1, 2]\nclaim x[0] = 1\n", 2, "an index is a whole number from 1"),
     ("input x = [[1, 2], [3]]\n", 1, "the rows of a matrix must have the same length"),
     ("input x = -1\nlet a = log(x)\nshow a\n", 2, "log: log of a non-positive number"),
-    ("input x = [1, 2]\nclaim x = 1\n", 2, "claim x: 1 is a scalar but x is a vector of 2"),
-    ("input x = [1, 2]\nparam W = [[1, 2]]\nlet h = W @ x\nclaim dh/dW = 1\n", 4,
-     "claim dh/dW: 1 is a scalar but dh/dW is a 1×2 matrix"),
     ("input x = [1, 2]\nparam W = [[1, 2], [3, 4]]\nlet h = W @ x\nclaim dh/dW = 1\n", 4,
      "has three indices"),
     ("input x = [1, 2]\nparam W = [[1, 2, 3]]\nlet h = W @ x\n", 3,
@@ -170,9 +171,9 @@ def test_text_errors_name_text():
 
 def test_a_missing_file_is_an_error_not_text(tmp_path):
     missing = tmp_path / "absent.worked"
-    with pytest.raises(VerifyError, match=r"absent\.worked: cannot read the file"):
+    with pytest.raises(VerifyError, match=r"absent\.worked: no such file"):
         check(str(missing))
-    with pytest.raises(VerifyError, match="cannot read the file"):
+    with pytest.raises(VerifyError, match="no such file"):
         check(missing)
 
 

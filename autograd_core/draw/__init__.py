@@ -11,10 +11,11 @@ order of back-propagation, and a page that steps through it.
 ['n1', 'n2', 'n5']
 """
 
+from .builder import GraphBuilder
+from .circuit import draw_circuit
 from .dot import DEFAULT_MAX_NODES, draw_backward, draw_forward, draw_steps
 from .drawing import Drawing
-from .parse import DotGraph, label_lines, parse_dot
-from .render import (
+from .rendering import (
     RendererMissing,
     RenderFailed,
     RenderTimeout,
@@ -22,26 +23,27 @@ from .render import (
     choose_renderer,
     pipe,
     render,
+    set_renderer,
     to_svg,
 )
 from .stepper import stepper_html, write_stepper
 
 __all__ = [
     "DEFAULT_MAX_NODES",
-    "DotGraph",
     "Drawing",
+    "GraphBuilder",
     "RenderFailed",
     "RendererMissing",
     "RenderTimeout",
     "available_renderers",
     "choose_renderer",
     "draw_backward",
+    "draw_circuit",
     "draw_forward",
     "draw_steps",
-    "parse_dot",
     "pipe",
-    "label_lines",
     "render",
+    "set_renderer",
     "stepper_html",
     "to_svg",
     "write_stepper",

@@ -1,97 +1,179 @@
-"""A self-contained HTML page that steps through back-propagation, one grad_table entry at a time.
+"""A page that steps through back-propagation, one grad_table entry at a time, to teach with.
 
-The page holds the forward graph as inline SVG and a little script (no network, one file).
-Step k reveals ∂z/∂v for the k-th node build_grad completed (z first), highlights that node
-(yellow), its consumers C (blue) and the edges along which their contributions
-∂z/∂C · ∂C/∂v arrive, and writes the sum out:
+Step k shows ∂z/∂v for the k-th node build_grad completed (z first), highlights v (yellow),
+its consumers C (blue) and the edges their contributions arrive along, and writes the chain
+rule out with its factors, from the engine's recorded terms::
 
-    ∂z/∂v = Σ_C ∂z/∂C · ∂C/∂v
+    ∂l/∂z⁽²⁾ = ∂l/∂x⁽²⁾ · ∂x⁽²⁾/∂z⁽²⁾ = 1.465 × 0.2166 = 0.3172
+    ∂x⁽²⁾/∂z⁽²⁾ = σ(z⁽²⁾)(1 − σ(z⁽²⁾)) = x⁽²⁾(1 − x⁽²⁾) = 0.2166      (σ's own rule)
 
-Controls: next / previous buttons, a slider, the arrow keys; ``#step=k`` in the URL opens
-the page at step k (0: nothing known yet).
+Each term ∂z/∂C · ∂C/∂v is the one ``build_grad(root, keep_terms=True)`` recorded; ∂z/∂C is
+C's entry of the grad_table, and ∂C/∂v is C's op rule (:mod:`.rules`). Nodes are named as
+the slides write them (:class:`autograd_core.notation.Namer`). Steps on the gradients of
+bare numbers (the 1 of 1 − x) are left out unless ``numbers=True``; the steps shown are
+numbered 0, 1, 2, … and the counter, the table and the panel agree.
 
-A node drawn more than once is highlighted in every copy: a bare constant's boxes (one per
-use) each show what that use contributes, a ↺ copy of a far-used leaf shows the leaf's
-gradient. On a summarised graph, a node inside a collapsed group (or the summary box) lights
-up that box, and its contributions run along the group's edges.
+The page (:func:`stepper_html`, :func:`write_stepper`) is one self-contained file: the
+picture as inline SVG, its steps as JSON, svg-pan-zoom (vendored, zoom and pan) and a small
+script. It loads nothing from the network. Controls: previous / next, play / pause with a
+speed, a slider, ← → Home End and Space, a click on a box or a table row to jump to its step,
+mouse wheel or + − 0 to zoom, drag to pan; ``#step=k`` in the URL opens step k. It opens
+zoomed so that the smallest text is at least 14 px on screen, following the active node.
+
+In a notebook, :func:`autograd_core.draw.stepper_widget` shows the same stepper in the cell.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import os
-import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import Value, build_grad, topological_order
-from . import style
-from .dot import _Builder, _check_max_nodes
-from .render import to_svg
+from .. import GradTable, Value, build_grad, ops, topological_order
+from ..notation import Namer
+from . import page, style
+from .builder import GraphBuilder
+from .dot import _check_max_nodes
+from .rendering import Renderer, to_svg
+from .rules import local_derivatives, rule_text
 
 STEPPER_MAX_NODES = 300
 
+Step = dict[str, Any]
 
-def stepper_steps(root: Value, precision: int = 4) -> tuple[list[dict[str, Any]], Any]:
-    """The steps of build_grad(root) as plain data, and the table they come from."""
-    table = build_grad(root, keep_terms=True)
-    zname = table.name(root)
-    steps = []
-    for k, (node, g) in enumerate(table.items()):
-        terms = table.terms(node)
-        steps.append({
-            "step": k,
-            "name": table.name(node),
-            "symbol": f"∂{zname}/∂{table.name(node)}",
-            "data": style.fmt(node.data, precision),
-            "grad": style.fmt(g, precision),
-            "terms": [
-                {"consumer": table.name(c), "value": style.fmt(t, precision)} for c, t in terms
-            ],
-            "chain": (f"∂{zname}/∂{zname} = {style.fmt(g, precision)} (the seed)" if k == 0
-                      else table.chain_rule(node, digits=precision)),
+
+def _wrap(name: str) -> str:
+    """A compound name in brackets, as in ∂l/∂(w·x + b)."""
+    return name if page.atomic(name) else f"({name})"
+
+
+def derivative(z: str, v: str) -> str:
+    """∂z/∂v written with names, compound ones bracketed."""
+    return f"∂{_wrap(z)}/∂{_wrap(v)}"
+
+
+def _factor(text: str, first: bool = False) -> str:
+    """A number as a factor of a product: negative ones in brackets, but at a line's start."""
+    return f"({text})" if text.startswith("−") and not first else text
+
+
+def _plus(texts: list[str]) -> str:
+    """Numbers added up: a + b − c (a negative term after the first is subtracted)."""
+    out = texts[0]
+    for t in texts[1:]:
+        out += f" − {t[1:]}" if t.startswith("−") else f" + {t}"
+    return out
+
+
+def is_number(v: Value) -> bool:
+    """A bare number written into arithmetic (``x * 0.9``): its gradient teaches nothing."""
+    return v.op is ops.NUMBER
+
+
+def _terms(node: Value, table: GradTable, name: Callable[[Value], str], zname: str,
+           precision: int) -> list[dict[str, str]]:
+    """One entry per recorded term ∂z/∂C · ∂C/∂node, with both factors and C's rule."""
+    f = style.fmt
+    seen: dict[Value, int] = {}
+    out = []
+    for c, term in table.terms(node):
+        k = seen.get(c, 0)  # the k-th use of node by c: its k-th input position holding node
+        seen[c] = k + 1
+        position = [j for j, i in enumerate(c.inputs) if i is node][k]
+        local = local_derivatives(c)[position]
+        cname = name(c)
+        rule = rule_text(c, position, [name(i) for i in c.inputs], cname, precision)
+        out.append({
+            "via": cname,
+            "upstream_symbol": derivative(zname, cname),
+            "local_symbol": derivative(cname, name(node)),
+            "upstream": f(table[c], precision),
+            "local": f(local, precision),
+            "term": f(term, precision),
+            "rule": rule or "",
+            "op": c.op.symbol,
         })
+    return out
+
+
+def _chain(symbol: str, grad: str, terms: list[dict[str, str]]) -> list[str]:
+    """The chain rule as lines: one per term's symbols, the factors, the sum, the value."""
+    if not terms:
+        return [f"{symbol} = {grad}"]
+    lines = [f"{symbol} = {t['upstream_symbol']} · {t['local_symbol']}" if k == 0
+             else f"+ {t['upstream_symbol']} · {t['local_symbol']}" for k, t in enumerate(terms)]
+    lines.append("= " + " + ".join(
+        f"{_factor(t['upstream'], first=k == 0)} × {_factor(t['local'])}"
+        for k, t in enumerate(terms)))
+    if len(terms) > 1:
+        lines.append("= " + _plus([t["term"] for t in terms]))
+    lines.append(f"= {grad}")
+    return lines
+
+
+def stepper_steps(root: Value, precision: int = 4, *,
+                  numbers: bool = False) -> tuple[list[Step], GradTable]:
+    """The steps of ``build_grad(root, keep_terms=True)`` as plain data, and that table.
+
+    ``numbers``: also the steps of bare numbers. Each step: ``step`` (0, 1, … as shown),
+    ``name``, ``symbol`` (∂z/∂v), ``data``, ``grad``, ``terms`` (per recorded term: the
+    consumer ``via``, ``upstream`` ∂z/∂C, ``local`` ∂C/∂v, ``term``, C's ``rule``), ``chain``
+    (the chain rule as lines) and ``hidden`` (the table entries left out before it).
+    """
+    style.fmt(0.0, precision)
+    table = build_grad(root, keep_terms=True)
+    namer = Namer.of(root)
+    name = namer.text
+    zname = name(root)
+    steps: list[Step] = []
+    hidden: list[Value] = []
+    for node, g in table.items():
+        if not numbers and node is not root and is_number(node):
+            hidden.append(node)
+            continue
+        symbol = derivative(zname, name(node))
+        grad = style.fmt(g, precision)
+        terms = _terms(node, table, name, zname, precision)
+        steps.append({
+            "step": len(steps), "node": node, "name": name(node), "symbol": symbol,
+            "data": style.fmt(node.data, precision), "grad": grad, "terms": terms,
+            "chain": _chain(symbol, grad, terms), "seed": node is root, "hidden": hidden,
+        })
+        hidden = []
+    if hidden and steps:
+        steps[-1]["hidden"] = steps[-1]["hidden"] + hidden
     return steps, table
 
 
-def stepper_html(
-    root: Value,
-    *,
-    precision: int = 4,
-    title: str | None = None,
-    max_nodes: int | None = STEPPER_MAX_NODES,
-    renderer: str = "auto",
-) -> str:
-    """The stepper page for ``root`` as HTML text (one file, nothing loaded from the network).
+def _widest(table: GradTable, precision: int) -> str:
+    """The longest number any "grad" line will show: boxes are laid out to hold it."""
+    texts = [style.fmt(g, precision) for _, g in table.items()]
+    for node in table:
+        try:
+            texts += [style.fmt(t, precision) for _, t in table.terms(node)]
+        except ValueError:
+            break
+    return max(texts, key=len, default="?")
 
-    Runs ``build_grad(root, keep_terms=True)``; no ``.grad`` is touched.
-    """
-    if not isinstance(root, Value):
-        raise TypeError(f"stepper_html: expected a Value, got {type(root).__name__}: {root!r}")
-    steps, table = stepper_steps(root, precision)
+
+def _drawing(root: Value, table: GradTable, precision: int, max_nodes: int | None,
+             namer: Namer) -> Any:
+    """The forward graph with a "grad" line per box (filled in by the page) and SVG ids."""
     order = topological_order(root)
-    builder = _Builder(order, set(order), {}, [], precision, False, table,
-                       grad_placeholder="?", svg_ids=True)
-    drawing = builder.emit(sinks=[root], legend=False, clusters=True, collapse=None,
-                           max_nodes=_check_max_nodes(max_nodes), rankdir="LR", title=None,
-                           name="stepper")
-    for (node, _g), s in zip(table.items(), steps, strict=True):
-        s.update(_marks(drawing, table, node, s["grad"], precision))
-    svg = _strip_prolog(to_svg(drawing, renderer))
-    heading = title or f"Back-propagation through {table.name(root)}: the grad_table, step by step"
-    note = f'<p class="note">{html.escape(drawing.note)}</p>' if drawing.note else ""
-    data = json.dumps(steps, ensure_ascii=False).replace("</", "<\\/")
-    zname = html.escape(f"∂{table.name(root)}/∂node")
-    return _PAGE.format(title=html.escape(heading), svg=svg, data=data, n=len(steps), note=note,
-                        zname_header=zname)
+    builder = GraphBuilder(order, set(order), {}, [], precision, False, table,
+                           grad_placeholder=_widest(table, precision), svg_ids=True,
+                           namer=namer)
+    return builder.emit(sinks=[root], legend=False, clusters=True, collapse=None,
+                        max_nodes=_check_max_nodes(max_nodes), rankdir="LR", title=None,
+                        name="stepper")
 
 
-def _marks(drawing: Any, table: Any, node: Value, grad: str,
+def _marks(drawing: Any, table: GradTable, node: Value, grad: str,
            precision: int) -> dict[str, Any]:
     """Where a step shows on the picture: ``id`` (the node's own box, or the group/summary box
     standing for it), ``marks`` (every box of it: copies too), ``fills`` ([box, gradient text]
-    for its "grad ?" lines), ``consumers`` (boxes and op circles of its consumers) and ``edges``
+    for its "grad" lines), ``consumers`` (boxes and op circles of its consumers) and ``edges``
     ([tail, head] of the DOT edges its contributions arrive along)."""
     ids, reps = drawing.ids, drawing.reps
     own = ids.get(node) or reps.get(node)
@@ -130,151 +212,50 @@ def _marks(drawing: Any, table: Any, node: Value, grad: str,
             "consumers": consumers, "edges": edges}
 
 
+def stepper_data(root: Value, *, precision: int = 4, title: str | None = None,
+                 max_nodes: int | None = STEPPER_MAX_NODES, renderer: Renderer = "auto",
+                 numbers: bool = False) -> dict[str, Any]:
+    """What the page and the notebook widget show, as JSON-able data: ``title``, ``note``,
+    ``svg`` (the picture, made safe to inline), ``steps`` and ``zname``."""
+    if not isinstance(root, Value):
+        raise TypeError(f"stepper: expected a Value, got {type(root).__name__}: {root!r}")
+    steps, table = stepper_steps(root, precision, numbers=numbers)
+    namer = Namer.of(root)  # the same names in the boxes, the panel and the table
+    drawing = _drawing(root, table, precision, max_nodes, namer)
+    for s in steps:
+        s.update(_marks(drawing, table, s["node"], s["grad"], precision))
+        s["also"] = [f for h in s["hidden"]
+                     for f in _marks(drawing, table, h, style.fmt(table[h], precision),
+                                     precision)["fills"]]
+        del s["node"], s["hidden"]
+    zname = namer.text(root)
+    hidden = len(table) - len(steps)
+    notes = [drawing.note] if drawing.note else []
+    if hidden:
+        notes.append(f"{hidden} step{'s' * (hidden != 1)} on bare numbers (the 1 of 1 − x) "
+                     "left out: stepper_html(..., numbers=True) shows them.")
+    return {
+        "title": title or f"Back-propagation through {zname}",
+        "subtitle": "the grad_table, one step at a time",
+        "note": " ".join(notes),
+        "zname": zname,
+        "svg": page.safe_svg(to_svg(drawing, renderer)),
+        "steps": steps,
+    }
+
+
+def stepper_html(root: Value, **opts: Any) -> str:
+    """The stepper page for ``root`` as HTML text (one file, nothing loaded from the network).
+
+    Options as :func:`stepper_data` (``precision``, ``title``, ``max_nodes``, ``renderer``,
+    ``numbers``). Runs ``build_grad(root, keep_terms=True)``; no ``.grad`` is touched.
+    """
+    return page.html_page(stepper_data(root, **opts))
+
+
 def write_stepper(root: Value, path: str | os.PathLike[str], **opts: Any) -> Path:
     """Write :func:`stepper_html` to ``path`` (UTF-8) and return the path."""
     path = Path(path)
     path.write_text(stepper_html(root, **opts), encoding="utf-8")
     return path
 
-
-def _strip_prolog(svg: str) -> str:
-    """SVG as an element to inline in HTML: no XML declaration, doctype or comments."""
-    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
-    svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg)
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
-    return svg.strip()
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #111827; }}
-#controls {{ display: flex; gap: 0.6em; align-items: center; margin: 0.5em 0; }}
-#controls button {{ font-size: 1em; padding: 0.3em 0.9em; }}
-#slider {{ width: 20em; }}
-#panel {{ background: #f9fafb; border: 1px solid #d1d5db; border-radius: 6px;
-          padding: 0.6em 0.9em; margin: 0.5em 0; min-height: 3.2em; }}
-#chain {{ font-family: monospace; white-space: pre-wrap; }}
-#graph svg {{ max-width: 100%; height: auto; }}
-.note {{ color: #6d28d9; }}
-g.node.known polygon, g.node.known ellipse {{ stroke-width: 2; }}
-g.node.current polygon, g.node.current ellipse {{ fill: #fde047 !important;
-  stroke: #a16207 !important; stroke-width: 3; }}
-g.node.consumer polygon, g.node.consumer ellipse {{ fill: #bfdbfe !important;
-  stroke: #1d4ed8 !important; stroke-width: 2.5; }}
-g.edge.contrib path {{ stroke: #1d4ed8 !important; stroke-width: 3; }}
-g.edge.contrib polygon {{ fill: #1d4ed8 !important; stroke: #1d4ed8 !important; }}
-text.grad-known {{ font-weight: bold; fill: #b45309; }}
-table.gt {{ border-collapse: collapse; margin-top: 0.5em; }}
-table.gt td, table.gt th {{ border: 1px solid #d1d5db; padding: 0.15em 0.6em; }}
-table.gt tr.current {{ background: #fef9c3; }}
-</style>
-</head>
-<body>
-<h2>{title}</h2>
-{note}
-<div id="controls">
-  <button id="prev" type="button">&#9664; previous</button>
-  <button id="next" type="button">next &#9654;</button>
-  <input id="slider" type="range" min="0" max="{n}" value="0" aria-label="step">
-  <span id="position">0 / {n}</span>
-</div>
-<div id="panel">
-  <div>step <b id="current-step">–</b>: <b id="current-name">press next to start</b>
-  = <b id="current-grad">?</b></div>
-  <div id="chain"></div>
-</div>
-<div id="graph">{svg}</div>
-<table class="gt"><thead><tr><th>step</th><th>node</th><th>{zname_header}</th></tr></thead>
-<tbody id="table"></tbody></table>
-<script>
-"use strict";
-const STEPS = {data};
-const N = STEPS.length;
-let position = 0;
-const byId = (id) => (id ? document.getElementById(id) : null);
-const gradTexts = new Map();
-for (const s of STEPS) {{
-  for (const [id, _grad] of s.fills) {{
-    const g = byId(id);
-    if (!g || gradTexts.has(id)) continue;
-    for (const t of g.querySelectorAll("text")) {{
-      if (t.textContent.startsWith("grad ")) {{ gradTexts.set(id, t); break; }}
-    }}
-  }}
-}}
-function edgesInto(source, target) {{
-  const out = [];
-  for (const e of document.querySelectorAll("g.edge")) {{
-    const title = e.querySelector("title");
-    if (title && title.textContent === source + "->" + target) out.push(e);
-  }}
-  return out;
-}}
-function clearMarks() {{
-  for (const el of document.querySelectorAll(".current, .consumer, .contrib, .known")) {{
-    el.classList.remove("current", "consumer", "contrib", "known");
-  }}
-}}
-function show(p) {{
-  position = Math.max(0, Math.min(N, p));
-  clearMarks();
-  for (const [id, t] of gradTexts) {{ t.textContent = "grad ?"; t.classList.remove("grad-known"); }}
-  const rows = [];
-  for (let i = 0; i < position; i++) {{
-    const s = STEPS[i];
-    for (const [id, grad] of s.fills) {{
-      const t = gradTexts.get(id);
-      if (t) {{ t.textContent = "grad " + grad; t.classList.add("grad-known"); }}
-    }}
-    for (const id of s.marks) {{ const g = byId(id); if (g) g.classList.add("known"); }}
-    rows.push("<tr" + (i === position - 1 ? " class=\\"current\\"" : "") + "><td>" + s.step +
-              "</td><td>" + escapeHtml(s.name) + "</td><td>" + s.grad + "</td></tr>");
-  }}
-  document.getElementById("table").innerHTML = rows.join("");
-  const stepEl = document.getElementById("current-step");
-  const nameEl = document.getElementById("current-name");
-  const gradEl = document.getElementById("current-grad");
-  const chainEl = document.getElementById("chain");
-  if (position === 0) {{
-    stepEl.textContent = "–"; nameEl.textContent = "press next to start";
-    gradEl.textContent = "?"; chainEl.textContent = "";
-  }} else {{
-    const s = STEPS[position - 1];
-    stepEl.textContent = String(s.step);
-    nameEl.textContent = s.symbol;
-    gradEl.textContent = s.grad;
-    chainEl.textContent = s.chain;
-    for (const c of s.consumers) {{ const el = byId(c); if (el) el.classList.add("consumer"); }}
-    for (const id of s.marks) {{
-      const g = byId(id);
-      if (g) {{ g.classList.remove("known", "consumer"); g.classList.add("current"); }}
-    }}
-    for (const [a, b] of s.edges) for (const e of edgesInto(a, b)) e.classList.add("contrib");
-  }}
-  document.getElementById("slider").value = String(position);
-  document.getElementById("position").textContent = position + " / " + N;
-  document.getElementById("prev").disabled = position === 0;
-  document.getElementById("next").disabled = position === N;
-  document.body.dataset.position = String(position);
-}}
-function escapeHtml(s) {{
-  const map = {{"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}};
-  return s.replace(/[&<>"]/g, (c) => map[c]);
-}}
-document.getElementById("next").addEventListener("click", () => show(position + 1));
-document.getElementById("prev").addEventListener("click", () => show(position - 1));
-document.getElementById("slider").addEventListener("input", (e) => show(Number(e.target.value)));
-document.addEventListener("keydown", (e) => {{
-  if (e.key === "ArrowRight") show(position + 1);
-  if (e.key === "ArrowLeft") show(position - 1);
-}});
-const m = /step=(\\d+)/.exec(location.hash);
-show(m ? Number(m[1]) : 0);
-</script>
-</body>
-</html>
-"""

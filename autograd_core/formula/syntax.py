@@ -30,7 +30,9 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "identity": (1, 1), "step": (1, 1), "sigmoid": (1, 1), "tanh": (1, 1), "relu": (1, 1),
     "leaky_relu": (1, 2), "softmax": (1, 1), "log_softmax": (1, 1), "logsumexp": (1, 1),
     "sum": (1, 1), "mean": (1, 1), "dot": (2, 2), "outer": (2, 2), "transpose": (1, 1),
-    "grad": (2, 2),
+    "grad": (2, 2), "softplus": (1, 1), "max": (1, 2), "min": (1, 2),
+    "bce": (2, 2), "binary_cross_entropy": (2, 2), "cross_entropy": (2, 2),
+    "softmax_cross_entropy": (2, 2), "categorical_cross_entropy": (2, 2),
 }
 
 
@@ -98,12 +100,13 @@ class Transpose:
 class Stream:
     """The tokens of one statement (or one formula), read left to right."""
 
-    __slots__ = ("toks", "pos", "line")
+    __slots__ = ("toks", "pos", "line", "depth")
 
     def __init__(self, toks: list[Token], line: int = 1) -> None:
         self.toks = toks
         self.pos = 0
         self.line = line
+        self.depth = 0  # formulas open at once (parentheses, lists, calls, powers)
 
     def peek(self, ahead: int = 0) -> Token:
         i = self.pos + ahead
@@ -164,12 +167,25 @@ def error(message: str, tok: Token) -> FormulaError:
 
 
 # ------------------------------------------------------------------ expressions
+MAX_DEPTH = 50  # nested parentheses, lists, calls and powers (Python's stack ends ~160)
+
+
+def _enter(s: Stream) -> None:
+    """One level deeper; refuse a formula nested beyond :data:`MAX_DEPTH`."""
+    s.depth += 1
+    if s.depth > MAX_DEPTH:
+        raise error(f"the formula is nested more than {MAX_DEPTH} deep (parentheses, "
+                    "lists, calls or powers)", s.peek())
+
+
 def parse_expr(s: Stream) -> object:
     """expr := term (('+' | '-') term)*"""
+    _enter(s)
     left = _term(s)
     while s.at("+", "-"):
         op = s.next()
         left = Binary(op.text, left, _term(s), op.line, op.column)
+    s.depth -= 1
     return left
 
 
@@ -183,12 +199,12 @@ def _term(s: Stream) -> object:
 
 
 def _unary(s: Stream) -> object:
-    """unary := ('-' | '+') unary | power"""
-    if s.at("-", "+"):
-        op = s.next().text
-        inner = _unary(s)
-        return Unary("-", inner) if op == "-" else inner
-    return _power(s)
+    """unary := ('-' | '+') unary | power   (a run of signs read in a loop)"""
+    negative = False
+    while s.at("-", "+"):
+        negative ^= s.next().text == "-"
+    inner = _power(s)
+    return Unary("-", inner) if negative else inner
 
 
 def _power(s: Stream) -> object:
@@ -196,7 +212,10 @@ def _power(s: Stream) -> object:
     base = _postfix(s)
     if s.at("^", "**"):
         op = s.next()
-        return Binary("^", base, _unary(s), op.line, op.column)
+        _enter(s)
+        exponent = _unary(s)
+        s.depth -= 1
+        return Binary("^", base, exponent, op.line, op.column)
     return base
 
 
@@ -218,6 +237,34 @@ def _postfix(s: Stream) -> object:
             return node
 
 
+def node_index(s: Stream) -> str | None:
+    """``(0,3)`` right after a name, as slides name weights by their nodes (``w(0,3)``):
+    the suffix of the name, or None (and nothing read) when no such index follows."""
+    if not s.at("("):
+        return None
+    k = 1
+    parts: list[str] = []
+    while True:
+        tok = s.peek(k)
+        if tok.kind != "number" or not tok.text.isdigit():
+            return None
+        parts.append(tok.text)
+        sep = s.peek(k + 1)
+        if sep.text == ")":
+            break
+        if sep.text != ",":
+            return None
+        k += 2
+    if any(len(p) > MAX_INDEX_DIGITS for p in parts):
+        raise error(f"a node number has at most {MAX_INDEX_DIGITS} digits", s.peek(1))
+    for _ in range(k + 2):
+        s.next()
+    return "(" + ",".join(str(int(p)) for p in parts) + ")"
+
+
+MAX_INDEX_DIGITS = 9
+
+
 def indices(s: Stream) -> tuple[int, ...]:
     """``i]`` or ``i, j]`` (after the ``[``): whole numbers from 1."""
     idx = [positive_int(s)]
@@ -230,11 +277,18 @@ def indices(s: Stream) -> tuple[int, ...]:
 
 
 def positive_int(s: Stream) -> int:
+    """A whole number ≥ 1 (an index, a dimension), at most :data:`MAX_INDEX_DIGITS` digits."""
     tok = s.next()
-    if tok.kind != "number" or not tok.text.isdigit() or int(tok.text) < 1:
-        raise error(f"an index is a whole number from 1 (as on the slides), found {show(tok)}",
-                    tok)
-    return int(tok.text)
+    wrong = f"an index is a whole number from 1 (as on the slides), found {show(tok)[:40]}"
+    if tok.kind != "number" or not tok.text.isdigit():
+        raise error(wrong, tok)
+    if len(tok.text.lstrip("0")) > MAX_INDEX_DIGITS:
+        raise error(f"{tok.text[:12]}…: an index or a size has at most {MAX_INDEX_DIGITS} "
+                    "digits", tok)
+    n = int(tok.text)
+    if n < 1:
+        raise error(wrong, tok)
+    return n
 
 
 def _atom(s: Stream) -> object:
@@ -242,6 +296,9 @@ def _atom(s: Stream) -> object:
     if tok.kind == "number":
         return Num(float(tok.text), tok.text)
     if tok.kind == "name":
+        suffix = None if tok.text in FUNCTIONS else node_index(s)
+        if suffix is not None:  # w(0,3): a weight named by its nodes
+            return Name(tok.text + suffix, tok.line, tok.column)
         if s.at("("):
             receiver, dot, method = tok.text.rpartition(".")
             if dot:  # x1.a.sigmoid(): the name x1.a, then the method sigmoid

@@ -10,20 +10,41 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 from .. import Value
 from .. import functional as F
 
-Item = Any  # Value | float
+Item = Any  # Value | Fraction | float
+EXACT_TYPES = (Fraction, int)  # numbers that stay exact (bool is an int too: refused below)
+ONE = Fraction(1)  # the seed of back-propagation that keeps exact gradients exact
 
 
 def lift(x: Item) -> Value:
-    return x if isinstance(x, Value) else Value(float(x), role="const")
+    """The entry as a Value: a number becomes a constant leaf (an exact number stays exact)."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, (*EXACT_TYPES, float)):
+        raise TypeError(f"expected a number, got {type(x).__name__}: {x!r}")
+    return Value(Fraction(x) if isinstance(x, int) else x, role="const")
 
 
-def data(x: Item) -> float:
-    return x.data if isinstance(x, Value) else float(x)
+def data(x: Item) -> Any:
+    """The entry's number (a Fraction where the arithmetic stayed exact, else a float)."""
+    v = x.data if isinstance(x, Value) else x
+    if isinstance(v, int) and not isinstance(v, bool):
+        return Fraction(v)
+    return v if isinstance(v, Fraction) else float(v)
+
+
+def constant(x: Item, what: str) -> Any:
+    """The number of an entry that must not depend on a parameter (a target, an index)."""
+    if isinstance(x, Value):
+        if not x.is_leaf:
+            raise ShapeError(f"{what} is computed from other quantities; give it as numbers")
+        return data(x)
+    return data(x)
 
 
 def shape_str(shape: tuple[int, ...]) -> str:
@@ -115,9 +136,41 @@ def broadcast(a: Q, b: Q, op: str) -> tuple[tuple[int, ...], list[Item], list[It
 
 
 def _pow(x: Item, y: Item) -> Item:
+    """xʸ through the engine, which checks the domain (a negative base to a fractional power
+    is an error, not a complex number); a whole exponent stays an int (exact powers)."""
     if isinstance(y, Value):
         return lift(x) ** y
-    return x ** float(y) if isinstance(x, Value) else float(x) ** float(y)
+    e = data(y)
+    if isinstance(e, Fraction) and e.denominator == 1:
+        if abs(e.numerator) > MAX_EXPONENT:
+            raise ValueError(f"the exponent {e.numerator} is beyond ±{MAX_EXPONENT}")
+        base = lift(x)
+        v = base.data
+        if isinstance(v, Fraction) and abs(e.numerator) * (
+                v.numerator.bit_length() + v.denominator.bit_length()) > EXACT_BITS:
+            base = base * 0.1 / 0.1  # the exact digits would run away: go through floats
+        return base ** int(e)
+    return lift(x) ** float(e)
+
+
+MAX_EXPONENT = 10_000  # |n| of x^n
+EXACT_BITS = 8_000  # an exact power of more bits (~2400 digits) is taken in floats
+
+
+def extreme(x: Item, y: Item, sign: int) -> Value:
+    """max(x, y) (sign 1) or min(x, y) (sign −1) = (x + y ± |x − y|) / 2: exact, and a tie
+    x = y is abs's kink, where each side gets half the gradient (as PyTorch's maximum)."""
+    a, b = lift(x), lift(y)
+    gap = (a - b).abs()
+    return (a + b + gap) / 2 if sign > 0 else (a + b - gap) / 2
+
+
+def fold_extreme(items: Sequence[Item], sign: int) -> Value:
+    """max or min of several entries, pairwise from the left."""
+    out = lift(items[0])
+    for x in items[1:]:
+        out = extreme(out, x, sign)
+    return out
 
 
 BINARY: dict[str, Callable[[Item, Item], Item]] = {
@@ -126,6 +179,8 @@ BINARY: dict[str, Callable[[Item, Item], Item]] = {
     "*": lambda x, y: x * y,
     "/": lambda x, y: x / y,
     "^": _pow,
+    "max": lambda x, y: extreme(x, y, 1),
+    "min": lambda x, y: extreme(x, y, -1),
 }
 
 

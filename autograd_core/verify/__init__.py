@@ -19,11 +19,12 @@ The same pieces from Python: :class:`Example` (a builder) writes the file for yo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from .checker import EXTENSION, check, check_file, check_model, check_text
-from .claims import OK, STATUSES, TRUNCATED, WRONG
+from .claims import OK, STATUSES, TRUNCATED, WRONG, Tolerance
 from .errors import VerifyError
 from .report import ClaimResult, ExampleReport, Report
 
@@ -35,17 +36,19 @@ def bundled_examples() -> list[Path]:
     return sorted(EXAMPLES_DIR.glob(f"*{EXTENSION}"))
 
 
-def check_bundled() -> Report:
+def check_bundled(*, tolerance: Tolerance | None = None) -> Report:
     """Check every bundled example (what ``backprop verify`` does with no file)."""
     report = Report([])
     for path in bundled_examples():
-        report = report + check_file(path)
+        report = report + check_file(path, tolerance=tolerance)
     return report
 
 
 def _number(x: Any) -> str:
     if isinstance(x, str):
         return x.strip()
+    if isinstance(x, Fraction):
+        return str(x)
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise TypeError(f"expected a number (or its text, e.g. '0.1083'), got {x!r}")
     return repr(x) if isinstance(x, float) else str(x)
@@ -126,8 +129,15 @@ class Example:
     def batch(self, m: int) -> Example:
         return self._add(f"batch {int(m)}")
 
-    def claim(self, quantity: str, value: Any) -> Example:
-        return self._add(f"claim {quantity} = {literal(value)}")
+    def claim(self, quantity: str, value: Any, *, tolerance: Tolerance | str | None = None
+              ) -> Example:
+        """``claim QUANTITY = value`` (``tolerance``: this claim's own, e.g. "sigfig 3")."""
+        tail = f" with {tolerance}" if tolerance is not None else ""
+        return self._add(f"claim {quantity} = {literal(value)}{tail}")
+
+    def tolerance(self, tolerance: Tolerance | str) -> Example:
+        """``tolerance sigfig 3``: how the claims after it are compared."""
+        return self._add(f"tolerance {tolerance}")
 
     def show(self, quantity: str) -> Example:
         return self._add(f"show {quantity}")
@@ -144,7 +154,7 @@ class Example:
 
 
 __all__ = [
-    "EXTENSION", "OK", "STATUSES", "TRUNCATED", "WRONG", "ClaimResult", "Example",
+    "EXTENSION", "OK", "STATUSES", "TRUNCATED", "WRONG", "ClaimResult", "Example", "Tolerance",
     "ExampleReport", "Report", "VerifyError", "bundled_examples", "check", "check_bundled",
     "check_file", "check_model", "check_text", "literal",
 ]

@@ -13,8 +13,11 @@ from ..formula.lexer import Token, tokenize_line
 from .errors import VerifyError
 
 _OPEN, _CLOSE = "([", ")]"
-KEYWORDS = ("example", "note", "source", "input", "param", "const", "let", "loss", "layer",
-             "perceptron", "batch", "claim", "show")
+#: the statements' first words (parser.register adds to it)
+KEYWORDS = ["example", "note", "source", "input", "param", "const", "let", "loss", "layer",
+            "perceptron", "batch", "tolerance", "claim", "show"]
+FREE_TEXT = ("example", "note", "source")  # the rest of the line is text, not tokens
+MAX_NESTING = 50  # brackets open at once (a slide needs 3 or 4; Python's stack ends ~160)
 
 
 @dataclass(slots=True)
@@ -27,6 +30,7 @@ class Statement:
 
 
 def strip_comment(line: str) -> str:
+    """The line without its ``#`` comment and trailing blanks."""
     return line.split("#", 1)[0].rstrip()
 
 
@@ -42,7 +46,7 @@ def statements(text: str) -> Iterator[Statement]:
         if current is None:
             current = Statement(number, code.strip(), [])
             keyword = code.split(None, 1)[0]
-            if keyword in ("example", "note", "source"):  # free text, not tokenized
+            if keyword in FREE_TEXT:  # free text, not tokenized
                 yield current
                 current = None
                 continue
@@ -56,6 +60,9 @@ def statements(text: str) -> Iterator[Statement]:
             current.tokens.append(tok)
             if tok.text in _OPEN:
                 stack.append(tok)
+                if len(stack) > MAX_NESTING:
+                    raise VerifyError(f"brackets nested more than {MAX_NESTING} deep",
+                                      number, column=tok.column)
             elif tok.text in _CLOSE:
                 if not stack or _OPEN.index(stack[-1].text) != _CLOSE.index(tok.text):
                     raise VerifyError(f"unmatched {tok.text!r}", number, column=tok.column)

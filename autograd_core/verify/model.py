@@ -3,23 +3,37 @@
 Every named quantity is a :class:`~.tensor.Q` whose entries are labelled Values (``x1[2]``,
 ``W1[2,1]``), so a derivative claim about any pair of named nodes is one ``build_grad`` away,
 and drawings show the slide's names.
+
+The arithmetic is the paper's: every number written in the file is an exact
+:class:`~fractions.Fraction` (``0.7`` is 7/10), so sums, products, quotients, integer powers,
+relu, step and the perceptron rule stay exact, and a kink reached on paper (0.3 − 0.1 − 0.2)
+is a kink here. Values become floats only where the math leaves the rationals (exp, log, σ…).
+
+``build(spec, pins={"h": {0: Fraction(67, 100)}})`` builds the example again with some
+entries *pinned* to other values (the claimed ones: error carried forward, :mod:`.carried`):
+a pinned entry holds the given number, and gradients still flow through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
 
 from .. import Value
 from ..formula import tensor as T
 from ..formula.errors import FormulaError
 from ..formula.evaluate import UNARY, derivative, evaluate
-from ..formula.syntax import Binary, Name
+from ..formula.syntax import Binary, Name, Num
 from ..formula.tensor import Q, ShapeError, shape_str
 from .errors import VerifyError
+from .numbers import NumberError, written
 from .parser import ExampleSpec, Literal, Ref, Stmt, Target
 
 LEAF_ROLES = {"input": "input", "param": "param", "const": "const"}
+Pins = Mapping[str, Mapping[int, Fraction]]
 
 _KINK_NOTES = {
     "relu": "relu'(0) = 0 here, as in PyTorch",
@@ -38,16 +52,20 @@ class Model:
     kinds: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     param_shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    exprs: dict[str, object] = field(default_factory=dict)  # let/loss name → its formula
     loss: str | None = None
     loss_terms: list[str] = field(default_factory=list)
     batch: int | None = None
     checks: list[Stmt] = field(default_factory=list)  # claims and shows, in order
     warnings: list[str] = field(default_factory=list)
     last: str | None = None
-    _seen: set = field(default_factory=set, repr=False)
+    spec: ExampleSpec | None = field(default=None, repr=False)
+    pins: Pins = field(default_factory=dict, repr=False)
+    _seen: set[Value] = field(default_factory=set, repr=False)
 
     # ------------------------------------------------------------ lookups
     def get(self, name: str, line: int | None, column: int | None = None) -> Q:
+        """The quantity called ``name`` (a clear error when there is none)."""
         if name in self.values:
             return self.values[name]
         if name in self.param_shapes:
@@ -58,6 +76,7 @@ class Model:
                           column=column)
 
     def ref(self, ref: Ref) -> Q:
+        """The quantity a reference names, or its entry."""
         q = self.get(ref.name, ref.line, ref.column or None)
         if ref.index is None:
             return q
@@ -76,9 +95,11 @@ class Model:
         if target.kind == "count":
             if not self.param_shapes:
                 raise VerifyError("count parameters: the example declares no param", line)
-            return Q.scalar(float(sum(_size(s) for s in self.param_shapes.values())))
+            return Q.scalar(Fraction(sum(_size(s) for s in self.param_shapes.values())))
+        assert target.num is not None
         if target.kind == "value":
             return self.ref(target.num)
+        assert target.den is not None
         return self.derivative(self.ref(target.num), self.ref(target.den), target, line)
 
     def derivative(self, num: Q, den: Q, target: Target | str, line: int) -> Q:
@@ -89,8 +110,13 @@ class Model:
             raise VerifyError(f"{target}: {e}", line) from None
 
     def evaluate(self, expr: object) -> Q:
-        """A formula's value; a name is a quantity defined above it."""
-        return evaluate(expr, lambda name: self.get(name, None))
+        """A formula's value; a name is a quantity defined above it; numbers are exact."""
+        return evaluate(expr, lambda name: self.get(name, None), exact_number)
+
+
+def exact_number(num: Num) -> Fraction:
+    """A number written in a formula, exactly (``0.1`` is 1/10)."""
+    return written(num.text).value
 
 
 def _size(shape: tuple[int, ...]) -> int:
@@ -101,34 +127,39 @@ def _size(shape: tuple[int, ...]) -> int:
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
-    import difflib
-
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # ------------------------------------------------------------------ building
-def build(spec: ExampleSpec) -> Model:
-    """Evaluate the statements of one example, in order."""
-    m = Model(spec.name, list(spec.notes))
+Builder = Callable[[Model, Stmt], None]
+
+
+def build(spec: ExampleSpec, pins: Pins | None = None) -> Model:
+    """Evaluate the statements of one example, in order (``pins``: see the module)."""
+    m = Model(spec.name, list(spec.notes), spec=spec, pins=pins or {})
     for st in spec.stmts:
         try:
-            _statement(m, st)
+            BUILDERS[st.kind](m, st)
         except FormulaError as e:
             raise VerifyError.of(e.at(st.line)) from None
-        except (ShapeError, ValueError, ZeroDivisionError, OverflowError) as e:
+        except (ShapeError, NumberError, ValueError, ZeroDivisionError, OverflowError,
+                TypeError) as e:
             raise VerifyError(str(e), st.line) from None
     return m
 
 
-def _define(m: Model, name: str, q: Q, kind: str, line: int) -> None:
+def _define(m: Model, name: str, q: Q, kind: str, line: int) -> Q:
+    """Name a quantity: label its entries, pin them if asked, note kinks; return it."""
     if name in m.values or name in m.param_shapes:
         raise VerifyError(f"{name} is already defined (line {m.lines[name]})", line)
+    pinned = m.pins.get(name, {})
     items = []
     for k, x in enumerate(q.items):
-        if not isinstance(x, Value):
-            x = Value(float(x), role="const")
-        if x.label is None:
+        x = T.lift(x)
+        if k in pinned:
+            x = _pin(x, pinned[k])
+        if x.label is None or k in pinned:
             x.label = q.entry_label(name, k)
         items.append(x)
     q = Q(q.shape, items)
@@ -137,92 +168,114 @@ def _define(m: Model, name: str, q: Q, kind: str, line: int) -> None:
     m.lines[name] = line
     if kind not in LEAF_ROLES:
         m.last = name
-        _kinks(m, q, name)
+        if not m.pins:  # a rebuilt model reports nothing of its own
+            _kinks(m, q, name)
+    return q
+
+
+def _pin(x: Value, value: Fraction) -> Value:
+    """A node holding ``value`` through which gradients flow as through x (x + (value − x))."""
+    shift = value - Fraction(x.data) if isinstance(x.data, (Fraction, int)) else (
+        float(value) - float(x.data))
+    return x + Value(shift, role="const")
 
 
 def _leaf(lit: Literal, name: str, role: str) -> Q:
-    q = Q(lit.shape, lit.values)
+    q = Q(lit.shape, list(lit.values))
     return Q(q.shape, [Value(v, q.entry_label(name, k), role=role)
                        for k, v in enumerate(lit.values)])
 
 
-def _statement(m: Model, st: Stmt) -> None:
+def _build_leaf(m: Model, st: Stmt) -> None:
     k = st.kind
-    if k in LEAF_ROLES:
-        if st.shape is not None:
-            if st.name in m.param_shapes or st.name in m.values:
-                raise VerifyError(f"{st.name} is already defined", st.line)
-            m.param_shapes[st.name] = st.shape
-            m.lines[st.name] = st.line
-            return
-        assert st.literal is not None
-        _define(m, st.name, _leaf(st.literal, st.name, LEAF_ROLES[k]), k, st.line)
-        if k == "param":
-            m.param_shapes[st.name] = st.literal.shape
-    elif k in ("let", "loss"):
-        q = m.evaluate(st.expr)
-        if k == "loss":
-            if m.loss is not None:
-                raise VerifyError(f"a second loss ({st.name}); the loss is {m.loss}", st.line)
-            if q.size == 1:
-                q = Q((), q.items)
-            if q.shape:
-                raise VerifyError(f"the loss {st.name} must be a scalar, got "
-                                  f"{shape_str(q.shape)} (use sum(...) or mean(...))", st.line)
-            m.loss = st.name
-            m.loss_terms = _terms(st.expr, m)
-        _define(m, st.name, q, k, st.line)
-    elif k == "layer":
-        _layer(m, st)
-    elif k == "perceptron":
-        _perceptron(m, st)
-    elif k == "batch":
-        m.batch = st.options["m"]
-    elif k in ("claim", "show"):
-        m.checks.append(st)
-    else:  # pragma: no cover - the parser only makes the kinds above
-        raise VerifyError(f"unknown statement {k}", st.line)
+    if st.shape is not None:
+        if st.name in m.param_shapes or st.name in m.values:
+            raise VerifyError(f"{st.name} is already defined", st.line)
+        m.param_shapes[st.name] = st.shape
+        m.lines[st.name] = st.line
+        return
+    assert st.literal is not None
+    _define(m, st.name, _leaf(st.literal, st.name, LEAF_ROLES[k]), k, st.line)
+    if k == "param":
+        m.param_shapes[st.name] = st.literal.shape
+
+
+def _build_formula(m: Model, st: Stmt) -> None:
+    q = m.evaluate(st.expr)
+    if st.kind == "loss":
+        if m.loss is not None:
+            raise VerifyError(f"a second loss ({st.name}); the loss is {m.loss}", st.line)
+        if q.size == 1:
+            q = Q((), q.items)
+        if q.shape:
+            raise VerifyError(f"the loss {st.name} must be a scalar, got "
+                              f"{shape_str(q.shape)} (use sum(...) or mean(...))", st.line)
+        m.loss = st.name
+        m.loss_terms = _terms(st.expr, m)
+    m.exprs[st.name] = st.expr
+    _define(m, st.name, q, st.kind, st.line)
 
 
 def _terms(expr: object, m: Model) -> list[str]:
-    """The named quantities added at the top level of the loss (l = data + penalty)."""
+    """The named quantities added at the top level of the loss (l = data + penalty).
+
+    Read with a list of pending sub-formulas (no recursion, no closure: nothing here keeps a
+    reference to itself, so the model is freed as soon as it is dropped).
+    """
     out: list[str] = []
-
-    def walk(e: object) -> bool:
+    todo = [expr]
+    while todo:
+        e = todo.pop()
         if isinstance(e, Binary) and e.op == "+":
-            return walk(e.left) and walk(e.right)
-        if isinstance(e, Name) and e.name in m.values:
+            todo += [e.right, e.left]
+        elif isinstance(e, Name) and e.name in m.values:
             out.append(e.name)
-            return True
-        return False
+        else:
+            return []
+    return out if len(out) > 1 else []
 
-    return out if walk(expr) and len(out) > 1 else []
+
+def _build_check(m: Model, st: Stmt) -> None:
+    m.checks.append(st)
 
 
-def _layer(m: Model, st: Stmt) -> None:
+def _build_batch(m: Model, st: Stmt) -> None:
+    m.batch = st.options["m"]
+
+
+def _build_layer(m: Model, st: Stmt) -> None:
     o = st.options
     W = m.get(o["weights"], st.line)
-    if o["from"] is not None:
-        x = m.get(o["from"], st.line)
-    else:
-        x = _previous(m, st)
-    if len(W.shape) == 1:  # one unit: a weight vector
-        if len(x.shape) == 2:
-            pre = T.matmul(x, W)
-        else:
-            pre = T.dot(W, x)
-    elif len(W.shape) == 2:
-        pre = T.matmul(x, T.transpose(W)) if len(x.shape) == 2 else T.matmul(W, x)
-    else:
+    x = m.get(o["from"], st.line) if o["from"] is not None else _previous(m, st)
+    b = m.get(o["bias"], st.line) if o["bias"] is not None else None
+    pre = _dense(W, x, b, st)
+    pre_name = o["pre"] or f"{st.name}.a"
+    pre = _define(m, pre_name, pre, "pre", st.line)
+    _define(m, st.name, _activate(pre, o["activation"], o["slope"]), "layer", st.line)
+
+
+def _dense(W: Q, x: Q, b: Q | None, st: Stmt) -> Q:
+    """W @ x + b for one sample x (a vector; a column [[a], [b]] is one too), or for a batch
+    (a matrix, one sample per row: X @ Wᵀ + b)."""
+    o = st.options
+    if not W.shape:
         raise VerifyError(f"the weights {o['weights']} of layer {st.name} are a scalar; use "
                           "a formula (let) for a single weight", st.line)
-    if o["bias"] is not None:
-        pre = T.elementwise("+", pre, m.get(o["bias"], st.line))
-    pre_name = o["pre"] or f"{st.name}.a"
-    _define(m, pre_name, pre, "pre", st.line)
-    pre = m.values[pre_name]
-    out = _activate(pre, o["activation"], o["slope"])
-    _define(m, st.name, out, "layer", st.line)
+    n_in = W.shape[-1]
+    if len(x.shape) == 2 and x.shape[1] == 1 and x.shape[0] == n_in and n_in != 1:
+        x = Q((n_in,), x.items)  # a column vector, as some slides write x
+    if len(x.shape) == 2 and x.shape[1] != n_in:
+        raise VerifyError(
+            f"layer {st.name}: {o['weights']} takes {n_in} inputs, but the input is "
+            f"{shape_str(x.shape)}; a matrix input is read as a batch, one sample per row "
+            "(write one sample as a vector [a, b], or a column [[a], [b]])", st.line)
+    if len(W.shape) == 1:  # one unit: a weight vector
+        pre = T.matmul(x, W) if len(x.shape) == 2 else T.dot(W, x)
+    else:
+        pre = T.matmul(x, T.transpose(W)) if len(x.shape) == 2 else T.matmul(W, x)
+    if b is not None:
+        pre = T.elementwise("+", pre, b)
+    return pre
 
 
 def _previous(m: Model, st: Stmt) -> Q:
@@ -236,22 +289,18 @@ def _previous(m: Model, st: Stmt) -> Q:
                       f"({len(inputs)} inputs are declared)", st.line)
 
 
-def _activate(q: Q, activation: str, slope: float | None) -> Q:
+def _activate(q: Q, activation: str, slope: Any) -> Q:
     if activation == "softmax":
-        return T.rowwise(q, _softmax, "softmax")
+        from .. import softmax
+
+        return T.rowwise(q, softmax, "softmax")
     if activation == "leaky_relu":
-        s = 0.01 if slope is None else slope
+        s = Fraction(1, 100) if slope is None else slope
         return T.apply(q, lambda v: v.leaky_relu(s))
     return T.apply(q, UNARY[activation])
 
 
-def _softmax(vs: list[Value]) -> list[Value]:
-    from .. import softmax
-
-    return softmax(vs)
-
-
-def _perceptron(m: Model, st: Stmt) -> None:
+def _build_perceptron(m: Model, st: Stmt) -> None:
     """Rosenblatt's rule, one step per sample in turn: s = w·x, u = step(s),
     w ← w + c (y − u) x. Defines sum.t, u.t and <w>.t (the weights after step t)."""
     o = st.options
@@ -272,43 +321,54 @@ def _perceptron(m: Model, st: Stmt) -> None:
     for t in range(1, o["steps"] + 1):
         x = T.index(X, ((t - 1) % n + 1,))
         y = Y.items[(t - 1) % n]
-        s = T.dot(w, x)
-        _define(m, f"sum.{t}", s, "perceptron", st.line)
-        u = T.apply(m.values[f"sum.{t}"], Value.step)
-        _define(m, f"u.{t}", u, "perceptron", st.line)
-        err = c * (y - u.items[0])
-        w = Q(w.shape, [wi + err * xi for wi, xi in zip(w.items, x.items, strict=False)])
-        _define(m, f"{st.name}.{t}", w, "perceptron", st.line)
-        w = m.values[f"{st.name}.{t}"]
+        s = _define(m, f"sum.{t}", T.dot(w, x), "perceptron", st.line)
+        u = _define(m, f"u.{t}", T.apply(s, Value.step), "perceptron", st.line)
+        err = (y - u.items[0]) * c
+        w = Q(w.shape, [wi + err * xi for wi, xi in zip(w.items, x.items, strict=True)])
+        w = _define(m, f"{st.name}.{t}", w, "perceptron", st.line)
+
+
+#: statement kind → what building it does to the model (parser.STATEMENTS reads them).
+BUILDERS: dict[str, Builder] = {
+    "input": _build_leaf, "param": _build_leaf, "const": _build_leaf,
+    "let": _build_formula, "loss": _build_formula, "layer": _build_layer,
+    "perceptron": _build_perceptron, "batch": _build_batch,
+    "claim": _build_check, "show": _build_check,
+}
 
 
 # ------------------------------------------------------------------ kinks
 def _kinks(m: Model, q: Q, name: str) -> None:
-    """Warn once per node evaluated at a non-differentiable point."""
-    from .. import topological_order
+    """Warn once per node evaluated at a non-differentiable point.
 
-    for item in q.items:
-        if item in m._seen:
+    Only the nodes not seen before are visited (an explicit stack that stops at seen
+    nodes), so defining n quantities costs time linear in the graph, not n times it.
+    """
+    seen = m._seen
+    todo = [x for x in reversed(q.items) if x not in seen]
+    while todo:
+        node = todo.pop()
+        if node in seen:
             continue
-        for node in topological_order(item):
-            if node in m._seen:
-                continue
-            m._seen.add(node)
-            if node.at_kink:
-                m.warnings.append(_kink_message(node, name))
+        seen.add(node)
+        if node.at_kink:
+            m.warnings.append(_kink_message(node, name))
+        todo += [i for i in reversed(node.inputs) if i not in seen]
 
 
 def _kink_message(node: Value, name: str) -> str:
     op = node.op.name
-    where = node.label or f"a {op.split('(')[0]} node inside {name}"
-    x = node.inputs[0].data if node.inputs else 0.0
     base = op.split("(")[0]
+    where = node.label or f"a {base} node inside {name}"
+    x = float(node.inputs[0].data) if node.inputs else 0.0
     if base == "leaky_relu":
-        note = f"leaky_relu'(0) = {node.op.param:g} here"
+        note = f"leaky_relu'(0) = {float(node.op.param):g} here"
     else:
         note = _KINK_NOTES.get(base, "a convention")
     if base == "step":
         return (f"{where} = step({x:g}): the step is evaluated at its threshold; {note}, "
                 "and an answer there depends on that convention")
+    if base == "abs" and name and where.startswith("a abs node"):
+        where = f"a tie inside {name} (max/min or abs at 0)"
     return (f"{where} = {base}({x:g}): {base} is evaluated at its kink, where it has no "
             f"derivative; gradients through it depend on the subgradient convention ({note})")

