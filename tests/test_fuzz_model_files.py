@@ -15,8 +15,17 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from nn import MLP, BatchNorm, Dropout, Layer, ModelFileError, Neuron, Perceptron, Sequential
-from nn import load_model
+from nn import (
+    MLP,
+    BatchNorm,
+    Dropout,
+    Layer,
+    ModelFileError,
+    Neuron,
+    Perceptron,
+    Sequential,
+    load_model,
+)
 from nn.model_spec import check_spec
 
 FUZZ = settings(max_examples=250, deadline=2000,

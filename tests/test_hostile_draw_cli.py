@@ -73,7 +73,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, cap
 def test_a_real_file_size_limit_keeps_the_old_file(tmp_path):
     """No mock: the process may write at most 200 bytes per file (RLIMIT_FSIZE; Python
     ignores SIGXFSZ, so the write fails with EFBIG)."""
-    resource = pytest.importorskip("resource")
+    pytest.importorskip("resource")
     out = tmp_path / "graph.svg"
     out.write_text("the old picture")
     code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200)); "
