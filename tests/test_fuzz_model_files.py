@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fuzz_text import examples
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,7 @@ from nn import (
 )
 from nn.model_spec import check_spec
 
-FUZZ = settings(max_examples=250, deadline=2000,
+FUZZ = settings(max_examples=examples(250), deadline=2000,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 SEEDS = [
@@ -182,7 +183,7 @@ ARCHITECTURES = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(ARCHITECTURES)
 def test_the_predicted_size_is_the_size_of_what_the_constructors_build(model):
     size = check_spec(model.spec(), "spec")
