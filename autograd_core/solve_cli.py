@@ -49,6 +49,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--decimals", type=int, default=None,
                    help="round to this many decimals (default: as the claims, else 4 digits)")
     p.add_argument("--digits", type=int, default=None, help="round to significant digits")
+    p.add_argument("--wrt", nargs="+", default=None, metavar="NAME",
+                   help="only the gradients of these quantities (and the lines they use)")
     p.add_argument("--example", default=None,
                    help="only this example of a file with several (its name, or 1, 2, …)")
     p.set_defaults(handler=run)
@@ -72,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             sols = Solutions([solve_expression(args.source, args.inputs, args.params,
                                                precision)])
+        if args.wrt:
+            sols = _only(sols, args.wrt, args.source)
         fmt = args.format or _format_of(args.output)
         text = render(sols, fmt, args.per_scalar)
         _write(text, args.output)
@@ -124,6 +128,17 @@ def _write(text: str, output: str | None) -> None:
             os.dup2(devnull, sys.stdout.fileno())
         return
     Path(str(output)).write_text(text, encoding="utf-8")
+
+
+def _only(sols: Any, wanted: list[str], source: str) -> Any:
+    """Each solution cut to the gradients asked for (an unknown name is an error)."""
+    from .solve import Solutions, SolveError
+
+    try:
+        return Solutions([s.only(wanted) for s in sols])
+    except KeyError as e:
+        where = source if _is_file(source) else "the expression"
+        raise SolveError(f"--wrt: {e.args[0]}", None, where) from None
 
 
 def _pick(sols: Any, example: str | None, source: str) -> Any:

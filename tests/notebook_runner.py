@@ -20,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -210,6 +212,7 @@ def sealed_environment(base: Path | None = None) -> Iterator[Path]:
         os.environ.update(new)
         for k in removed:
             os.environ.pop(k, None)
+        _build_font_cache()
         try:
             yield base
         finally:
@@ -218,6 +221,14 @@ def sealed_environment(base: Path | None = None) -> Iterator[Path]:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
+
+
+def _build_font_cache() -> None:
+    """Build matplotlib's font cache in the sealed directory before any kernel starts: a
+    kernel that builds it warns on stderr when that takes over 5 s (a loaded machine)."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                       capture_output=True, timeout=600, check=False)
 
 
 # ---------------------------------------------------------------- execution

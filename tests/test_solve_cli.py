@@ -171,3 +171,18 @@ def test_verify_explain_says_nothing_more_when_nothing_is_wrong(tmp_path, capsys
     good.write_text("input x = 2\nparam w = 3\nloss l = (w*x - 1)^2\nclaim dl/dw = 20\n")
     assert main(["verify", "--explain", str(good)]) == 0
     assert "working" not in capsys.readouterr().out
+
+
+def test_wrt_keeps_the_gradients_asked_for_and_the_lines_they_use(capsys):
+    assert main(["solve", str(VO), "--example", "1", "--wrt", "b2"]) == 0
+    back = capsys.readouterr().out.partition("Backward pass")[2]
+    assert [ln.split(" = ")[0].strip() for ln in back.splitlines()
+            if " = " in ln and not ln.startswith("      ")] == ["∂l/∂x⁽²⁾", "δ⁽²⁾", "∂l/∂b⁽²⁾"]
+    r = run_cli(str(VO), "--wrt", "W9")
+    assert r.returncode == 2 and "no gradient of 'W9'" in r.stderr and "x2, z2" in r.stderr
+
+
+def test_a_notebook_latex_display_is_one_aligned_block():
+    latex = solve(str(VO))[0]._repr_latex_()
+    assert latex.startswith("$$\\begin{aligned}") and latex.endswith("\\end{aligned}$$")
+    assert latex.count("&=") == sum(len(ls) for _, _, ls in solve(str(VO))[0].sections())

@@ -193,3 +193,42 @@ def test_the_page_renders_its_math_in_chromium_and_fetches_nothing(tmp_path):
     assert overflow, "the page is wider than the window"
     outside = [u for u in page.requests if not u.startswith(path.as_uri())]
     assert page.requests and not outside, page.requests
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_the_prose_reaches_latex_without_a_lost_character(path):
+    """Every note, claim, diagnosis and convention is written for pdflatex character by
+    character: nothing falls back to '?'."""
+    from autograd_core.solve.solution import claim_text, part_text
+    from autograd_core.solve.texts import tex_text
+
+    pieces = []
+    for sol in _sols(path):
+        pieces += [sol.title, *sol.header(), *sol.conventions]
+        for line in sol.all_lines():
+            pieces += ["".join(part_text(p) for p in n) for n in line.notes]
+            pieces += [claim_text(c) for c in line.claims]
+    assert pieces
+    for text in pieces:
+        assert "?" not in tex_text(text) or "?" in text, text
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is not installed")
+def test_every_ops_formula_compiles_in_latex(tmp_path):
+    """A solution quotes each op's formula (σ′, the op's rule: …): every op of the engine,
+    written for pdflatex, compiles and loses no character."""
+    from autograd_core import ops
+    from autograd_core.solve.render_tex import PREAMBLE
+    from autograd_core.solve.texts import tex_text
+
+    formulas = sorted({op.formula for op in vars(ops).values()
+                       if isinstance(op, ops.Op) and op.formula}
+                      | {ops.leaky_relu(0.1).formula, ops.pow_const(3.0).formula})
+    assert len(formulas) >= 12
+    body = "\n".join(tex_text(f) + r"\par" for f in formulas)
+    assert "?" not in body
+    tex = tmp_path / "ops.tex"
+    tex.write_text(PREAMBLE + "\\begin{document}\n" + body + "\n\\end{document}\n")
+    run = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", tex.name],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, (tmp_path / "ops.log").read_text(errors="replace")[-2000:]

@@ -110,6 +110,7 @@ class Backward:
         self.table = build_grad(root, keep_terms=True)
         self._locals: dict[Value, list[Any]] = {}
         self._subs: dict[Value, Backward] = {}
+        self._written: dict[str, Expr] = {}  # each line's formula, for the δ recursion
         self.jac: dict[Value, dict[Value, Contribution]] = {}
         self._run()
 
@@ -284,13 +285,31 @@ class Backward:
         if q.kind == "pre" and self.deltas and names.delta(q.key) is not None:
             g = names.gradient(self.root_name(), q.name)
             stages.append(Sym(g.uni, g.tex))
-        stages += [symbolic, substitute(symbolic), result_of(values, q.layout, self.precision)]
+        stages.append(symbolic)
+        recursion = self._recursion(q, rels, symbolic)
+        if recursion is not None:
+            stages.append(recursion)
+        stages += [substitute(symbolic), result_of(values, q.layout, self.precision)]
+        self._written[q.key] = symbolic
         stages = _dedupe(stages)
         line = Line(lhs, stages, values, notes=_unique(notes), quantity=q.key,
                     section="backward", nodes=list(q.items), root=self.root)
         line.entries = [self.entry_line(q, j) for j in range(q.size)] if q.size > 1 else []
         line.uses = [pq.key for pq in rels if pq is not None]
         return line
+
+    def _recursion(self, q: Quantity, rels: dict[Quantity | None, Any], symbolic: Expr
+                   ) -> Expr | None:
+        """The lecture's recursion δ⁽ˡ⁾ = f′(z⁽ˡ⁾) ∘ (W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾): the upstream gradient
+        replaced by its own formula, when q is a pre-activation read by one quantity whose
+        gradient is a matrix product."""
+        if q.kind != "pre" or len(rels) != 1 or not isinstance(symbolic, Bin):
+            return None
+        (pq,) = rels
+        upstream = self._written.get(pq.key) if pq is not None else None
+        if not (isinstance(upstream, Bin) and upstream.op == "@"):
+            return None
+        return Bin(symbolic.op, symbolic.left, upstream)
 
     def entry_line(self, q: Quantity, j: int) -> Line:
         """∂root/∂q_j = Σ over the named nodes P above it of ∂root/∂P · ∂P/∂q_j."""

@@ -229,8 +229,10 @@ class _Writer:
         return s
 
     def write(self, e: Expr) -> str:  # noqa: C901 - one case per kind of node
-        if isinstance(e, Num):
-            return e.text if self.tex else e.text.replace("-", "−")
+        if isinstance(e, Num):  # {-0.5}: a sign, not a subtraction (no space after it)
+            if self.tex:
+                return f"{{{e.text}}}" if e.text.startswith("-") else e.text
+            return e.text.replace("-", "−")
         if isinstance(e, Sym):
             return e.tex if self.tex else e.uni
         if isinstance(e, Bin):
@@ -267,6 +269,8 @@ class _Writer:
         if op == "-":
             return self.write(left) + spell[op] + self.paren(right, 2)
         last = 3 if op == "/" else 2  # a/(b·c), but a·b·c
+        if op in ("∘", "·", "×") and isinstance(right, Bin) and right.op == "@":
+            last = 3  # f′(z) ∘ (Wᵀ δ): the product in parentheses
         return self.factor(left, 2) + spell[op] + self.factor(right, last)
 
     def factor(self, e: Expr, need: int) -> str:

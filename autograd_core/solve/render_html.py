@@ -27,7 +27,7 @@ div.line.wrong { border-left-color: #cf222e; background: #fff5f5; }
 div.line.ok { border-left-color: #1a7f37; }
 math { font-family: "STIX Two Math", "Latin Modern Math", "DejaVu Math TeX Gyre", math;
        font-size: 1.08em; }
-math[display="block"] { text-align: left; margin: 0.15em 0; }
+div.line > math { display: inline math; math-style: normal; margin: 0.15em 0; }
 p.note { margin: 0.2em 0 0 1em; font-size: 0.86em; color: #57606a; }
 p.claim { margin: 0.2em 0 0 1em; font-size: 0.9em; }
 p.claim.ok { color: #1a7f37; } p.claim.wrong { color: #cf222e; }

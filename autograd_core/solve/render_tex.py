@@ -87,6 +87,19 @@ def body(solutions: list[Solution], per_scalar: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+def math_block(solutions: list[Solution]) -> str:
+    """Every line in one ``aligned`` display (what a notebook's MathJax renders)."""
+    rows = []
+    for sol in solutions:
+        rows.append(rf"&\textbf{{{tex_text(sol.title)}}}")
+        for _, title, lines in sol.sections():
+            rows.append(rf"&\text{{{title}}}")
+            for line in lines:
+                stages = " = ".join(E.latex(s) for s in line.stages)
+                rows.append(f"{E.latex(line.lhs)} &= {stages}")
+    return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
+
+
 def document(solutions: list[Solution], per_scalar: bool = False) -> str:
     """A standalone document."""
     return (PREAMBLE + "\\begin{document}\n"

@@ -101,7 +101,7 @@ class Precision:
     def describe(self) -> str:
         """How the numbers are rounded, in words (for the solution's header)."""
         if self.decimals is not None:
-            return f"{self.decimals} decimals, as the example's claims"
+            return (f"{self.decimals} decimal{'s' * (self.decimals != 1)}, as the example's claims")
         return f"{self.digits} significant digits"
 
 

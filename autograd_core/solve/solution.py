@@ -105,9 +105,31 @@ class Solution:
         return self.to_markdown()
 
     def _repr_latex_(self) -> str:
-        from .render_tex import body
+        from .render_tex import math_block
 
-        return body([self], False)
+        return math_block([self])
+
+    def only(self, quantities: list[str]) -> Solution:
+        """The same solution with only the gradients of these quantities in the backward
+        pass, and the lines they are computed from (unknown names: KeyError)."""
+        from .explain import working
+
+        keep: list[Line] = []
+        for key in quantities:
+            line = next((ln for ln in self.backward if ln.quantity == key), None)
+            if line is None:
+                import difflib
+
+                known = [str(ln.quantity) for ln in self.backward]
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise KeyError(f"no gradient of {key!r} in {self.title!r}{hint}; the "
+                               f"backward pass has: {', '.join(known) or 'nothing'}")
+            keep += [ln for ln in working(self, line) if ln not in keep]
+        order = {id(ln): i for i, ln in enumerate(self.backward)}
+        backward = sorted(keep, key=lambda ln: order[id(ln)])
+        return Solution(self.title, self.notes, self.path, self.precision, self.given,
+                        self.forward, backward, [], self.conventions, self.quantities)
 
     def _repr_html_(self) -> str:
         from .render_html import fragment

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵀ",
-                  list("0123456789-+()abcdefghijklmnoprstuvwxyz") + [r"\top"], strict=True))
-_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋", "0123456789+-", strict=True))
+_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴸᴺᵀ",
+                  [*"0123456789-+()abcdefghijklmnoprstuvwxyzLN", r"\top"], strict=True))
+_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋ᵢⱼₖₘₙ", "0123456789+-ijkmn", strict=True))
 _SYMBOLS = {
     "−": "$-$", "∂": r"$\partial$", "·": r"$\cdot$", "×": r"$\times$", "∘": r"$\circ$",
     "′": "'", "√": r"$\surd$", "≥": r"$\geq$", "≤": r"$\leq$", "≈": r"$\approx$",
@@ -16,7 +16,10 @@ _SYMBOLS = {
     "✗": r"$\times$", "∈": r"$\in$", "Σ": r"$\Sigma$", "δ": r"$\delta$",
     "σ": r"$\sigma$", "λ": r"$\lambda$", "β": r"$\beta$", "α": r"$\alpha$", "η": r"$\eta$",
     "θ": r"$\theta$", "μ": r"$\mu$", "ε": r"$\epsilon$", "γ": r"$\gamma$", "∇": r"$\nabla$",
-    "⚠": "(!)", "é": r"\'e", "è": r"\`e", "ê": r"\^e", "à": r"\`a", "ü": r"\"u", "ö": r"\"o",
+    "⚠": "(!)", "½": r"$\frac{1}{2}$", "¼": r"$\frac{1}{4}$", "¾": r"$\frac{3}{4}$",
+    "±": r"$\pm$", "÷": r"$\div$", "Δ": r"$\Delta$", "ω": r"$\omega$", "φ": r"$\phi$",
+    "τ": r"$\tau$", "π": r"$\pi$", "⋅": r"$\cdot$", "∑": r"$\sum$",
+    "é": r"\'e", "è": r"\`e", "ê": r"\^e", "à": r"\`a", "ü": r"\"u", "ö": r"\"o",
     "|": r"$|$", "<": r"$<$", ">": r"$>$",
 }
 _ESCAPE = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
