@@ -4,35 +4,55 @@
 >>> x = Value(0.5, label="x"); w = Value(-2.5, label="w")
 >>> y = (w * x + 1.0).sigmoid()
 >>> gx, gw = grad(y, [x, w])
+
+The package is layered: :mod:`autograd_core.engine` is the engine (this module re-exports
+its public names); the tools built on it use only those names:
+
+* :mod:`autograd_core.formula` — the formula language of worked examples and ``backprop draw``;
+* :mod:`autograd_core.verify` — checking hand-worked examples (``backprop verify``);
+* :mod:`autograd_core.draw` — pictures of the forward and backward graph;
+* :mod:`autograd_core.cli` — the ``backprop`` command.
 """
 
-from .backprop import build_grad, grad, prune, topological_order
-from .errors import AnomalyError
-from .functional import dot, log_softmax, logsumexp, softmax, vsum
-from .grad_table import GradTable
-from .mode import detect_anomaly, enable_grad, gc_paused, is_grad_enabled, no_grad
-from .ops import Op
-from .value import Value
+from .engine import (
+    AnomalyError,
+    Bprop,
+    BpropOverride,
+    Exact,
+    GradTable,
+    Op,
+    OutsideDomain,
+    Value,
+    ancestors_since,
+    build_grad,
+    constant,
+    describe,
+    detect_anomaly,
+    dot,
+    enable_grad,
+    exact,
+    expression,
+    gc_paused,
+    grad,
+    is_grad_enabled,
+    log_softmax,
+    logsumexp,
+    no_grad,
+    ops,
+    prune,
+    registered,
+    release,
+    softmax,
+    topological_order,
+    vsum,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AnomalyError",
-    "GradTable",
-    "Op",
-    "Value",
-    "build_grad",
-    "detect_anomaly",
-    "dot",
-    "enable_grad",
-    "gc_paused",
-    "grad",
-    "is_grad_enabled",
-    "log_softmax",
-    "logsumexp",
-    "no_grad",
-    "prune",
-    "softmax",
-    "topological_order",
-    "vsum",
+    "AnomalyError", "Bprop", "BpropOverride", "Exact", "GradTable", "Op", "OutsideDomain",
+    "Value", "ancestors_since", "build_grad", "constant", "describe", "detect_anomaly", "dot",
+    "enable_grad", "exact", "expression", "gc_paused", "grad", "is_grad_enabled",
+    "log_softmax", "logsumexp", "no_grad", "ops", "prune", "registered", "release", "softmax",
+    "topological_order", "vsum",
 ]

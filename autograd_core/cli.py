@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from . import __version__
 
 # module (relative to autograd_core) for each subcommand, in the order --help lists them
-SUBCOMMAND_MODULES: list[str] = ["verify_cli", "draw_cli", "solve_cli"]
+SUBCOMMAND_MODULES: list[str] = [
+    "verify_cli", "draw_cli", "solve_cli", "exercise_cli", "grade_cli",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

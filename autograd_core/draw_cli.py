@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .value import Value
+from . import Value
 
 
 def register(subparsers: Any) -> None:

@@ -155,7 +155,7 @@ def draw_report(report: Report, directory: Path) -> list[Path]:
 
 def graph_root(model: Any) -> Any:
     """The node to draw from: the loss, else the last computed quantity (summed if a vector)."""
-    from .functional import vsum
+    from . import vsum
 
     name = model.loss or model.last
     if name is None:

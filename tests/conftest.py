@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
-from autograd_core.mode import state
+from autograd_core.engine.mode import state
 
 # On CI (CI=true) hypothesis replays the same examples every run, so a red build always means a
 # change broke something; on a developer's machine it keeps exploring new examples.

@@ -331,7 +331,7 @@ def test_collapsed_groups_absorb_the_constant_boxes_of_their_members():
 
 
 def test_a_pooled_constant_that_nothing_uses_keeps_its_own_box():
-    from autograd_core.value import constant
+    from autograd_core.engine.value import constant
 
     c = constant(0.625)  # the root itself: no use to draw it next to
     g = draw_forward(c)

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from strategies import assert_close, build, recipes, tensor, torch_grads
 
 import autograd_core as ag
-from autograd_core import Value, value
-from autograd_core.backprop import ancestors_since, prune, topological_order
-from autograd_core.value import _CONSTANTS, constant
+from autograd_core import Value, ancestors_since, prune, topological_order
+from autograd_core.engine import value
+from autograd_core.engine.value import _CONSTANTS, constant
 
 
 # ---------------------------------------------------------------- shared constants

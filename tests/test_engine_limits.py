@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import autograd_core as ag
 from autograd_core import Value
-from autograd_core.value import _CONSTANTS
+from autograd_core.engine.value import _CONSTANTS
 
 
 @contextmanager

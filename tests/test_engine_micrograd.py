@@ -144,3 +144,154 @@ def test_micrograd_style_grad_reset_and_int_data_assignment():
 @pytest.mark.parametrize("name", ["data", "grad", "backward", "relu", "tanh", "exp"])
 def test_the_micrograd_surface_exists(name):
     assert hasattr(Value(1.0), name)
+
+
+# ---------------------------------------------------------------- micrograd's notebook and lecture
+# The patterns of micrograd's trace_graph.ipynb and of the "building micrograd" lecture, written
+# here in our own words: code that reads _prev, _op and _backward must run unchanged.
+def _lecture_neuron(V):
+    """tanh(x1·w1 + x2·w2 + b), the lecture's neuron, with its intermediate nodes."""
+    x1, x2, w1, w2 = V(2.0), V(0.0), V(-3.0), V(1.0)
+    b = V(6.8813735870195432)
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    s = x1w1 + x2w2
+    n = s + b
+    o = n.tanh()
+    return (x1, x2, w1, w2, b), (x1w1, x2w2, s, n), o
+
+
+def test_prev_is_the_set_of_inputs_and_a_walk_over_it_finds_the_graph():
+    leaves, inner, o = _lecture_neuron(Value)
+    nodes, edges, stack = set(), set(), [o]
+    while stack:  # the notebook's trace(), written without recursion
+        v = stack.pop()
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                stack.append(child)
+    assert nodes == set(leaves) | set(inner) | {o}
+    assert len(edges) == 9 and all(isinstance(v._prev, set) for v in nodes)
+    assert (Value(1.0) + 1.0)._prev != set()  # a number operand is a node too
+    a = Value(2.0)
+    assert (a + a)._prev == {a}  # micrograd's set: a + a has one child
+
+
+def test_op_is_spelled_as_micrograd_spells_it():
+    a, b = Value(2.0), Value(3.0)
+    spelled = {"+": a + b, "*": a * b, "**2": a**2, "**-1": a**-1, "ReLU": a.relu(),
+               "tanh": a.tanh(), "exp": a.exp(), "": a, "-": a - b, "/": a / b,
+               "sigmoid": a.sigmoid(), "log": a.log()}
+    for spelling, v in spelled.items():
+        assert v._op == spelling
+    theirs = micrograd.engine.Value(2.0)
+    for expr in (lambda v: v + v, lambda v: v * v, lambda v: v**2, lambda v: v.relu()):
+        assert expr(Value(2.0))._op == expr(theirs)._op  # the same spelling as micrograd 0.1.0
+
+
+def test_the_notebook_picture_builds_with_str_id_plus_op():
+    """trace_graph.ipynb: one node per value, one per op, named str(id(n)) + n._op."""
+    import graphviz
+
+    _, _, o = _lecture_neuron(Value)
+    dot = graphviz.Digraph(format="svg", graph_attr={"rankdir": "LR"})
+    nodes, edges, stack = set(), set(), [o]
+    while stack:
+        v = stack.pop()
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                stack.append(child)
+    for n in nodes:
+        uid = str(id(n))
+        dot.node(name=uid, label=f"{{ data {n.data:.4f} | grad {n.grad:.4f} }}", shape="record")
+        if n._op:
+            dot.node(name=uid + n._op, label=n._op)
+            dot.edge(uid + n._op, uid)
+    for n1, n2 in edges:
+        dot.edge(str(id(n1)), str(id(n2)) + n2._op)
+    source = dot.source
+    assert source.count("->") == len(edges) + sum(1 for n in nodes if n._op)
+    assert "label=tanh" in source and "label=\"+\"" in source and "label=\"*\"" in source
+
+
+def test_manual_backward_steps_as_in_the_lecture():
+    """o.grad = 1; o._backward(); n._backward(); … gives what backward() gives, and the
+    closed form: do/dn = 1 − tanh²(n), do/dw1 = x1·(1 − o²)."""
+    (x1, x2, w1, w2, b), (x1w1, x2w2, s, n), o = _lecture_neuron(Value)
+    o.grad = 1.0
+    for v in (o, n, s, x1w1, x2w2, b, x1, x2, w1, w2):  # backwards, by hand
+        v._backward()
+    manual = [v.grad for v in (x1, x2, w1, w2, b, n)]
+    dn = 1.0 - math.tanh(n.data) ** 2
+    assert_close(n.grad, dn, "do/dn", rel=1e-12)
+    assert_close(w1.grad, x1.data * dn, "do/dw1", rel=1e-12)
+    assert_close(x2.grad, w2.data * dn, "do/dx2", rel=1e-12)
+    assert_close(w2.grad, x2.data * dn, "do/dw2", rel=1e-12)  # 0: x2 is 0
+    assert_close(o.data, 1 / math.sqrt(2), "o = tanh(0.8813…) = 1/√2", rel=1e-12)
+    (x1, x2, w1, w2, b), (_, _, _, n), o = _lecture_neuron(Value)
+    o.backward()
+    assert manual == [v.grad for v in (x1, x2, w1, w2, b, n)]
+
+
+def test_build_topo_and_reverse_backward_loop_as_in_the_lecture():
+    """The lecture's own topological sort over _prev, then _backward() in reverse order."""
+    leaves, _, o = _lecture_neuron(Value)
+    topo, visited = [], set()
+    stack = [(o, False)]
+    while stack:  # build_topo, with a stack (the lecture recurses; same order)
+        v, done = stack.pop()
+        if done:
+            topo.append(v)
+        elif v not in visited:
+            visited.add(v)
+            stack.append((v, True))
+            stack.extend((child, False) for child in v._prev)
+    o.grad = 1.0
+    for node in reversed(topo):
+        node._backward()
+    by_hand = [v.grad for v in leaves]
+    fresh, _, o2 = _lecture_neuron(Value)
+    o2.backward()
+    assert by_hand == [v.grad for v in fresh]
+
+
+def test_b_equals_a_plus_a_gives_two():
+    """The lecture's bug and its fix: b = a + a must give a.grad == 2, by hand and by backward."""
+    a = Value(3.0)
+    b = a + a
+    b.grad = 1.0
+    b._backward()
+    assert a.grad == 2.0
+    a2 = Value(3.0)
+    (a2 + a2).backward()
+    assert a2.grad == 2.0
+    c = Value(-2.0)
+    d = c * c  # the same for a product: dd/dc = 2c
+    d.grad = 1.0
+    d._backward()
+    assert c.grad == 2 * -2.0
+
+
+def test_backward_by_hand_stores_nothing_on_the_node():
+    """_backward is a method: no closure per node (which would put every node in a cycle)."""
+    import gc
+
+    v = Value(1.0)
+    w = (v * 2.0).tanh()
+    assert "_backward" not in getattr(w, "__dict__", {})
+    assert not hasattr(w, "__dict__")  # __slots__: nothing can be stored on a node
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        x = Value(0.5)
+        for _ in range(100):
+            x = (x * 0.9).tanh()
+        x.grad = 1.0
+        x._backward()
+        del x
+        assert len(gc.get_objects()) <= before + 5  # freed by reference counting alone
+    finally:
+        gc.enable()

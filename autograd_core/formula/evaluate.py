@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import Value, build_grad, functional
+from .. import Value, build_grad, log_softmax, logsumexp, softmax
 from . import tensor as T
 from .errors import FormulaError
 from .syntax import Binary, Call, Index, ListExpr, Name, Num, Transpose, Unary
@@ -222,9 +222,9 @@ def _categorical(args: list[Q]) -> Q:
 
 CALLS: dict[str, Callable[[list[Q]], Q]] = {
     "leaky_relu": _leaky_relu,
-    "softmax": lambda a: T.rowwise(a[0], functional.softmax, "softmax"),
-    "log_softmax": lambda a: T.rowwise(a[0], functional.log_softmax, "log_softmax"),
-    "logsumexp": lambda a: T.rowwise(a[0], functional.logsumexp, "logsumexp"),
+    "softmax": lambda a: T.rowwise(a[0], softmax, "softmax"),
+    "log_softmax": lambda a: T.rowwise(a[0], log_softmax, "log_softmax"),
+    "logsumexp": lambda a: T.rowwise(a[0], logsumexp, "logsumexp"),
     "sum": lambda a: T.total(a[0]),
     "mean": lambda a: T.mean(a[0]),
     "dot": lambda a: T.dot(a[0], a[1]),

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from .. import Value
-from .. import functional as F
+from .. import Value, vsum
+from .. import dot as scalar_dot
 
 Item = Any  # Value | Fraction | float
 EXACT_TYPES = (Fraction, int)  # numbers that stay exact (bool is an int too: refused below)
@@ -215,13 +215,13 @@ def matmul(a: Q, b: Q) -> Q:
         raise ShapeError(f"@: {shape_str(sa)} times {shape_str(sb)}: inner sizes "
                          f"{inner_a} and {inner_b} differ")
     if len(sa) == 1 and len(sb) == 1:
-        return Q((), [F.dot(a.items, b.items)])
+        return Q((), [scalar_dot(a.items, b.items)])
     if len(sa) == 2 and len(sb) == 1:
-        return Q((sa[0],), [F.dot(row, b.items) for row in rows(a)])
+        return Q((sa[0],), [scalar_dot(row, b.items) for row in rows(a)])
     cols = [[b.items[i * sb[1] + j] for i in range(sb[0])] for j in range(sb[1])]
     if len(sa) == 1:
-        return Q((sb[1],), [F.dot(a.items, col) for col in cols])
-    return Q((sa[0], sb[1]), [F.dot(row, col) for row in rows(a) for col in cols])
+        return Q((sb[1],), [scalar_dot(a.items, col) for col in cols])
+    return Q((sa[0], sb[1]), [scalar_dot(row, col) for row in rows(a) for col in cols])
 
 
 def transpose(a: Q) -> Q:
@@ -232,7 +232,7 @@ def transpose(a: Q) -> Q:
 
 
 def total(a: Q) -> Q:
-    return Q((), [a.items[0] if a.size == 1 else F.vsum(a.items)])
+    return Q((), [a.items[0] if a.size == 1 else vsum(a.items)])
 
 
 def mean(a: Q) -> Q:
@@ -243,7 +243,7 @@ def dot(a: Q, b: Q) -> Q:
     if len(a.shape) != 1 or a.shape != b.shape:
         raise ShapeError(f"dot needs two vectors of the same length, got {shape_str(a.shape)} "
                          f"and {shape_str(b.shape)}")
-    return Q((), [F.dot(a.items, b.items)])
+    return Q((), [scalar_dot(a.items, b.items)])
 
 
 def outer(a: Q, b: Q) -> Q:

@@ -231,7 +231,7 @@ def solve_value(root: Value, targets: list[Value] | None = None, *, title: str |
             if not isinstance(t, Value):
                 raise TypeError(f"solve: a target must be a Value, got {type(t).__name__}")
             if t not in inside:
-                from ..value import describe
+                from .. import describe
 
                 raise ValueError(f"the target {describe(t)} is not in the graph of "
                                  f"{describe(root)}: it does not depend on it")

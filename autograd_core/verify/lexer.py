@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from ..formula.lexer import Token, tokenize_line
 from .errors import VerifyError
+from .vary import EXERCISE_KEYWORDS
 
 _OPEN, _CLOSE = "([", ")]"
 #: the statements' first words (parser.register adds to it)
 KEYWORDS = ["example", "note", "source", "input", "param", "const", "let", "loss", "layer",
-            "perceptron", "batch", "tolerance", "claim", "show"]
-FREE_TEXT = ("example", "note", "source")  # the rest of the line is text, not tokens
+            "perceptron", "batch", "tolerance", "claim", "show", *EXERCISE_KEYWORDS]
+# the rest of the line is text, not tokens (vary and points: autograd_core/verify/vary.py)
+FREE_TEXT = ("example", "note", "source", *EXERCISE_KEYWORDS)
 MAX_NESTING = 50  # brackets open at once (a slide needs 3 or 4; Python's stack ends ~160)
 
 

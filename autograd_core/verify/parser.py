@@ -52,6 +52,7 @@ from .claims import Tolerance
 from .errors import VerifyError
 from .lexer import FREE_TEXT, KEYWORDS, Statement, statements
 from .numbers import NumberError, Written, written
+from .vary import EXERCISE_KEYWORDS, parse_points, parse_vary
 
 ACTIVATIONS = ("identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax",
                "softplus")
@@ -132,6 +133,7 @@ class ExampleSpec:
     line: int
     notes: list[str] = field(default_factory=list)
     stmts: list[Stmt] = field(default_factory=list)
+    exercise: list[Stmt] = field(default_factory=list)  # vary / points (verify ignores them)
 
 
 # ------------------------------------------------------------------ literals
@@ -481,6 +483,10 @@ def parse_statement(st: Statement) -> Stmt:
     """One statement's :class:`Stmt` (raises :class:`FormulaError` saying where)."""
     parts = st.raw.split(None, 1)
     keyword = parts[0]
+    if keyword in EXERCISE_KEYWORDS:  # autograd_core/verify/vary.py
+        parse_rest = parse_vary if keyword == "vary" else parse_points
+        return Stmt(keyword, st.line, options={keyword: parse_rest(st.raw, st.line)},
+                    text=st.raw)
     if keyword in FREE_TEXT:
         return Stmt(keyword, st.line, text=parts[1].strip() if len(parts) > 1 else "")
     s = Stream(st.tokens, st.line)
@@ -535,6 +541,9 @@ def _parse(text: str, default_name: str) -> list[ExampleSpec]:
             examples.append(ExampleSpec(default_name, stmt.line))
         if stmt.kind in ("note", "source"):
             examples[-1].notes.append(stmt.text)
+            continue
+        if stmt.kind in EXERCISE_KEYWORDS:
+            examples[-1].exercise.append(stmt)
             continue
         if stmt.kind == "claim" and stmt.tolerance is None:
             stmt.tolerance = tolerance

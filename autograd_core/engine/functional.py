@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from . import ops
-from .value import Operand, Value, _lift, _node
+from .ops.arithmetic import SUM
+from .ops.vector import LOGSUMEXP
+from .value import Operand, Value, apply, lift
 
 
 def _values(values: Iterable[Operand], who: str) -> tuple[Value, ...]:
-    vs = tuple(_lift(v) for v in values)
+    vs = tuple(lift(v) for v in values)
     if not vs:
         raise ValueError(f"{who} of an empty sequence")
     return vs
@@ -21,24 +22,13 @@ def vsum(values: Iterable[Operand]) -> Value:
 
     Python's ``sum(values)`` also works, as a chain of n additions.
     """
-    vs = _values(values, "vsum")
-    try:
-        total = math.fsum(v.data for v in vs)
-    except (OverflowError, ValueError):  # fsum raises where float addition gives ±inf or NaN
-        total = sum(v.data for v in vs)
-    return _node(total, vs, ops.SUM)
+    return apply(SUM, *_values(values, "vsum"))
 
 
 def logsumexp(values: Iterable[Operand]) -> Value:
     """ln Σⱼ e^(aⱼ), computed as m + ln Σⱼ e^(aⱼ − m) with m = max aⱼ (no overflow);
     ∂/∂aᵢ = softmax(a)ᵢ."""
-    vs = _values(values, "logsumexp")
-    m = max(v.data for v in vs)
-    if math.isinf(m):  # +inf dominates; all −inf gives −inf; any NaN gives NaN
-        out = math.nan if any(math.isnan(v.data) for v in vs) else m
-    else:
-        out = m + math.log(math.fsum(math.exp(v.data - m) for v in vs))
-    return _node(out, vs, ops.LOGSUMEXP)
+    return apply(LOGSUMEXP, *_values(values, "logsumexp"))
 
 
 def softmax(values: Iterable[Operand]) -> list[Value]:
@@ -76,4 +66,4 @@ def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
     ws, xs = list(weights), list(inputs)
     if len(ws) != len(xs) or not ws:
         raise ValueError(f"dot: {len(ws)} weights and {len(xs)} inputs (need as many, ≥ 1)")
-    return vsum(_lift(w) * x for w, x in zip(ws, xs, strict=True))
+    return vsum(lift(w) * x for w, x in zip(ws, xs, strict=True))

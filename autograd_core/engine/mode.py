@@ -1,5 +1,8 @@
 """Global switches: ``no_grad()`` (build no graph) and ``detect_anomaly()`` (stop at the first
-non-finite result). Both cost one attribute read per op when off.
+non-finite result). Both cost one attribute read per op when off. A third, ``ieee``, is the
+engine's own: inside a derivative graph (``create_graph=True``) an op outside its domain
+gives the IEEE value PyTorch gives (0.5/0 = +inf) instead of an error, so a singular
+derivative stays a node of the graph.
 
 The switches are process-wide, not per thread: the library is for one notebook at a time.
 """
@@ -12,12 +15,15 @@ from contextlib import AbstractContextManager, contextmanager
 
 
 class _State:
-    __slots__ = ("build_graph", "check_finite", "fast")
+    """The switches, read by every op (``fast``: neither switch is on)."""
+
+    __slots__ = ("build_graph", "check_finite", "fast", "ieee")
 
     def __init__(self) -> None:
         self.build_graph = True
         self.check_finite = False
         self.fast = True
+        self.ieee = False
 
     def _set(self, build_graph: bool, check_finite: bool) -> None:
         self.build_graph = build_graph
@@ -55,7 +61,20 @@ def enable_grad() -> AbstractContextManager[None]:
 
 
 def is_grad_enabled() -> bool:
+    """True unless inside ``no_grad()``."""
     return state.build_graph
+
+
+@contextmanager
+def ieee_arithmetic() -> Iterator[None]:
+    """Inside the block, ops outside their domain give IEEE values (used by build_grad while it
+    builds a derivative graph: the derivative of √a at 0 is +inf, as in PyTorch)."""
+    saved = state.ieee
+    state.ieee = True
+    try:
+        yield
+    finally:
+        state.ieee = saved
 
 
 def detect_anomaly() -> AbstractContextManager[None]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .ops import NUMBER
+from . import naming
+from .ops.leaves import NUMBER
 
-if TYPE_CHECKING:
-    from .value import Value
+# A node of the graph (a Value; the table needs only its attributes, so it does not import it).
+Value = Any
 
 
 def _number(g: Any) -> float:
-    return g if isinstance(g, float) else getattr(g, "data", g)
+    """A gradient as a float (a Value's data, an Exact's value)."""
+    return float(g if isinstance(g, float) else getattr(g, "data", g))
 
 
 _Z = object()  # stands for z among the recorded consumers (the table must not hold z)
@@ -63,14 +65,13 @@ class GradTable:
         try:
             return self._grads[node]
         except KeyError:
-            from .value import describe
-
             raise KeyError(
-                f"{describe(node)} is not in this grad_table: z does not depend on it "
+                f"{naming.describe(node)} is not in this grad_table: z does not depend on it "
                 "(or it lies outside the pruned graph G′)"
             ) from None
 
     def get(self, node: Value, default: Any = None) -> Any:
+        """∂z/∂node, or ``default`` for a node the table does not hold."""
         if node is self._root():
             return self.seed
         return self._grads.get(node, default)
@@ -88,6 +89,7 @@ class GradTable:
         yield from self.order
 
     def items(self) -> Iterator[tuple[Value, Any]]:
+        """(node, ∂z/∂node) in the table's order."""
         for node in self:
             yield node, self[node]
 
@@ -95,7 +97,7 @@ class GradTable:
         """Add each gradient into its node's ``.grad`` (what ``backward()`` does)."""
         grads = [*self._grads.items(), (self._root(), self.seed)]
         for node, g in grads:
-            if node is not None and node._op is not NUMBER:  # a shared number keeps no .grad
+            if node is not None and node.op is not NUMBER:  # a shared number keeps no .grad
                 node.grad += g
 
     def step(self, node: Value) -> int:
@@ -107,15 +109,8 @@ class GradTable:
         return self._steps[node]
 
     def name(self, node: Value) -> str:
-        """A node's label, else its op and its step in this table (the same every run)."""
-        if node.label is not None:
-            return node.label
-        if node._op.bprop is None:
-            return f"{node._op.name}({node.data:.4g})"
-        try:
-            return f"{node._op.name}@{self.step(node)}"
-        except KeyError:
-            return node._op.name
+        """A node's label, else the expression it computes (``w·x + b``; see naming)."""
+        return naming.name(node)
 
     # ------------------------------------------------------------ the chain rule, shown
     def terms(self, node: Value) -> list[tuple[Value, Any]]:
@@ -133,29 +128,41 @@ class GradTable:
         return [(root if c is _Z else c, t) for c, t in self._terms.get(node, [])]
 
     def chain_rule(self, node: Value, digits: int = 4) -> str:
-        """∂z/∂node written out as the sum over its consumers, with the numbers."""
+        """∂z/∂node written out as the sum over its consumers, with the numbers:
+        ∂z/∂x = Σ_C ∂z/∂C · ∂C/∂x."""
         z = self._root()
-        zname = self.name(z) if z is not None else "z"
-        xname = self.name(node)
+        zname = self._operand(z) if z is not None else "z"
+        xname = self._operand(node)
         parts = [
-            f"∂{zname}/∂{self.name(c)}·∂{self.name(c)}/∂{xname} = {_number(t):.{digits}g}"
+            f"∂{zname}/∂{self._operand(c)}·∂{self._operand(c)}/∂{xname} = "
+            f"{naming.number(_number(t), digits)}"
             for c, t in self.terms(node)
         ]
-        total = f"{_number(self[node]):.{digits}g}"
+        total = naming.number(_number(self[node]), digits)
         if not parts:
             return f"∂{zname}/∂{xname} = {total}"
         return f"∂{zname}/∂{xname} = " + " + ".join(f"[{p}]" for p in parts) + f" = {total}"
+
+    def _operand(self, node: Value) -> str:
+        """A node's name as it reads after ∂: in parentheses when it is an expression with an
+        operator (∂l/∂(1 − x2), but ∂l/∂x2 and ∂l/∂ln(x2))."""
+        text = self.name(node)
+        if node.label is None and any(c in text for c in " ·/^"):
+            return f"({text})"
+        return text
 
     # ------------------------------------------------------------ display
     def rows(self, digits: int = 4, limit: int | None = None) -> list[tuple[int, str, str, str]]:
         """(step, node, value, ∂z/∂node) as strings, for the first ``limit`` nodes (default all)."""
         start = 0 if self._root() is not None else 1
         return [
-            (step, self.name(node), f"{node.data:.{digits}g}", f"{_number(g):.{digits}g}")
+            (step, self.name(node), naming.number(node.data, digits),
+             naming.number(_number(g), digits))
             for step, (node, g) in enumerate(islice(self.items(), limit), start)
         ]
 
     def __repr__(self, max_rows: int = 30) -> str:
+        """The table's first rows: step, node, value, ∂z/∂node."""
         rows = self.rows(limit=max_rows)  # only the rows shown: a deep table prints fast
         n = len(self)
         z = self._root()
@@ -172,6 +179,7 @@ class GradTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        """The same table for a notebook."""
         import html
 
         body = "".join(

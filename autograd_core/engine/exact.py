@@ -1,0 +1,124 @@
+"""Exact numbers: the arithmetic of a worked example done on paper.
+
+A slide's numbers are exact decimals, and a teacher computes with them as written: 0.7 · 0.5 is
+0.35, and 0.3 − 0.1 − 0.2 is 0. Floats say 0.34999… and −2.8e-17, which is enough to move a
+relu to the wrong side of its kink. An :class:`Exact` is a rational number (a
+:class:`fractions.Fraction`) that a :class:`~autograd_core.Value` can hold::
+
+    >>> from autograd_core import Exact, Value
+    >>> x = Value(Exact("0.3")) - Exact("0.1") - Exact("0.2")
+    >>> x.data, x.relu().at_kink
+    (Exact('0'), True)
+
+It stays exact through + − · /, integer powers, comparisons, relu, step, |·| and leaky_relu,
+and turns into a float where the math leaves the rationals (exp, ln, √, σ, tanh, …), because
+those results have no exact decimal to compare with. Back-propagation follows the same rules,
+so the gradients through rational ops are exact too.
+
+A float that meets an Exact joins it exactly when it is a small binary fraction (an integer, a
+half, a quarter, … down to 2⁻¹⁶): the engine's own constants (0, 1, 2, ½) keep an exact
+computation exact. Any other float is an approximation, so the result is a float.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+# A float is joined exactly when it is a whole number of 2⁻¹⁶ths (and not huge).
+_EXACT_FLOAT_DENOMINATOR = 1 << 16
+_EXACT_FLOAT_MAX = 2.0**53
+
+
+def _exact_float(x: float) -> Fraction | None:
+    """x as a Fraction if it is a small binary fraction (1.0, 0.5, 0.25), else None."""
+    if not (math.isfinite(x) and abs(x) <= _EXACT_FLOAT_MAX):
+        return None
+    scaled = x * _EXACT_FLOAT_DENOMINATOR
+    if scaled != int(scaled):
+        return None
+    return Fraction(x)
+
+
+def _operand(other: Any) -> Fraction | float | Any:
+    """The other operand as an exact Fraction where it is exact, else as it is."""
+    if isinstance(other, Fraction) or isinstance(other, int):
+        return other
+    if isinstance(other, float):
+        exact = _exact_float(other)
+        return other if exact is None else exact
+    return other
+
+
+def _wrap(result: Any) -> Any:
+    """Fraction results become Exact again (Fraction's operators return plain Fractions)."""
+    if isinstance(result, Fraction) and not isinstance(result, Exact):
+        return Exact(result)
+    return result
+
+
+class Exact(Fraction):
+    """A rational number that stays exact in the engine (see the module docstring).
+
+    ``Exact("0.35")``, ``Exact(7, 20)``, ``Exact(Fraction(1, 3))`` and ``Exact(2)`` all work;
+    a float is taken at its exact binary value (``Exact(0.1)`` is not 1/10: write ``"0.1"``).
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        """``Exact('7/20')``."""
+        return f"Exact({str(self)!r})"
+
+    def __format__(self, spec: str) -> str:
+        """Formatted as its float would be (``f"{x:.4g}"``), which Python 3.11's Fraction
+        cannot do."""
+        return format(float(self), spec)
+
+    def __add__(self, other: Any) -> Any:
+        return _wrap(Fraction.__add__(self, _operand(other)))
+
+    def __radd__(self, other: Any) -> Any:
+        return _wrap(Fraction.__radd__(self, _operand(other)))
+
+    def __sub__(self, other: Any) -> Any:
+        return _wrap(Fraction.__sub__(self, _operand(other)))
+
+    def __rsub__(self, other: Any) -> Any:
+        return _wrap(Fraction.__rsub__(self, _operand(other)))
+
+    def __mul__(self, other: Any) -> Any:
+        return _wrap(Fraction.__mul__(self, _operand(other)))
+
+    def __rmul__(self, other: Any) -> Any:
+        return _wrap(Fraction.__rmul__(self, _operand(other)))
+
+    def __truediv__(self, other: Any) -> Any:
+        return _wrap(Fraction.__truediv__(self, _operand(other)))
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return _wrap(Fraction.__rtruediv__(self, _operand(other)))
+
+    def __pow__(self, other: Any) -> Any:  # type: ignore[override]
+        """Exact for whole exponents (``2.0`` counts as whole); a float otherwise."""
+        if isinstance(other, float) and other.is_integer() and abs(other) < 2**31:
+            other = int(other)
+        return _wrap(Fraction.__pow__(self, other))
+
+    def __rpow__(self, other: Any) -> Any:  # type: ignore[override]
+        return _wrap(Fraction.__rpow__(self, _operand(other)))
+
+    def __neg__(self) -> Exact:
+        return Exact(Fraction.__neg__(self))
+
+    def __pos__(self) -> Exact:
+        return self
+
+    def __abs__(self) -> Exact:
+        return Exact(Fraction.__abs__(self))
+
+
+def exact(x: Any) -> Exact:
+    """An Exact from a decimal string, an int, a Fraction or an Exact (see :class:`Exact`)."""
+    return x if isinstance(x, Exact) else Exact(x)

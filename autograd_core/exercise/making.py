@@ -1,0 +1,139 @@
+"""``backprop exercise``: a teacher's worked example becomes one variant per student, each
+with its answer key and its sheet.
+
+    exercises/variant-01.worked   the variant, its claims the answer key (for the teacher)
+    exercises/variant-01.md       the student's sheet: given numbers, what to compute, no answers
+    exercises/key.json            every variant's key, for backprop grade
+
+With a roster (one student id per line), the files are named by the ids (``alice.worked``,
+``alice.md``) and each student's numbers are drawn from the seed and their id.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..verify.errors import VerifyError
+from ..verify.paths import display_path
+from .errors import ExerciseError
+from .key import Key
+from .sheet import sheet
+from .variants import Stats, Variant, draw_variants
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]*$")
+
+
+@dataclass(slots=True)
+class ExerciseSet:
+    """The variants of one exercise: their key, their sheets, and how they were drawn."""
+
+    title: str
+    key: Key
+    stats: Stats
+
+    @property
+    def variants(self) -> list[Variant]:
+        """Every variant, in roster (or number) order."""
+        return self.key.variants
+
+    def file_stem(self, v: Variant) -> str:
+        """``variant-07`` for numbered variants, the student's id with a roster."""
+        return v.id if v.student else f"variant-{v.id}"
+
+    def sheet(self, v: Variant) -> str:
+        """The student's sheet of variant ``v`` (Markdown)."""
+        return sheet(v, self.title)
+
+    def write(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Write every variant's ``.worked`` and ``.md`` and ``key.json`` into ``directory``."""
+        out = Path(directory)
+        if out.exists() and not out.is_dir():
+            raise ExerciseError("exists and is not a directory", None, display_path(out))
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for v in self.variants:
+            stem = self.file_stem(v)
+            written.append(_write(out / f"{stem}.worked", v.worked))
+            written.append(_write(out / f"{stem}.md", self.sheet(v)))
+        written.append(_write(out / "key.json", self.key.to_json()))
+        return written
+
+
+def _write(path: Path, text: str) -> Path:
+    """Write atomically: a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def make_exercises(source: str | os.PathLike[str], *, variants: int | None = None,
+                   ids: Sequence[str] | None = None, seed: str | int = 0,
+                   examples: Sequence[str] | None = None) -> ExerciseSet:
+    """The variants of a worked-example file (a path, or its text: see
+    :func:`autograd_core.verify.check`), ``variants`` of them or one per id of ``ids``."""
+    text, name, shown = _source(source)
+    if ids is not None:
+        check_ids(ids)
+    try:
+        drawn, stats = draw_variants(text, default_name=name, count=variants, ids=ids,
+                                     seed=str(seed), examples=examples, source=shown)
+    except VerifyError as e:
+        raise ExerciseError(e.message, e.line, e.path or shown, column=e.column) from None
+    return ExerciseSet(name, Key(shown, str(seed), drawn), stats)
+
+
+def _source(source: str | os.PathLike[str]) -> tuple[str, str, str]:
+    """(text, name, how to name it) of a path or a text."""
+    if isinstance(source, str) and "\n" in source:
+        return source, "exercise", "<text>"
+    p = Path(source)
+    shown = display_path(p)
+    if p.is_dir():
+        raise ExerciseError("is a directory, not a worked-example file", None, shown)
+    try:
+        return p.read_text(encoding="utf-8-sig"), p.stem, shown
+    except OSError as e:
+        raise ExerciseError(f"cannot read the file: {e.strerror or e}", None, shown) from None
+    except UnicodeDecodeError as e:
+        raise ExerciseError(f"not UTF-8 text (byte {e.start})", None, shown) from None
+
+
+def read_roster(path: str | os.PathLike[str]) -> list[str]:
+    """Student ids, one per line (blank lines and ``#`` comments skipped)."""
+    p = Path(path)
+    shown = display_path(p)
+    try:
+        lines = p.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as e:
+        raise ExerciseError(f"cannot read the roster: {e.strerror or e}", None, shown) from None
+    except UnicodeDecodeError as e:
+        raise ExerciseError(f"not UTF-8 text (byte {e.start})", None, shown) from None
+    ids: list[str] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            ids.append(line)
+            try:
+                check_ids(ids)
+            except ExerciseError as e:
+                raise ExerciseError(e.message, number, shown) from None
+    if not ids:
+        raise ExerciseError("the roster names no student (one id per line)", None, shown)
+    return ids
+
+
+def check_ids(ids: Sequence[str]) -> None:
+    """Ids name files: letters, digits and ``. _ @ + -``, each once."""
+    seen: set[str] = set()
+    for i in ids:
+        if not SAFE_ID.match(i) or i.startswith("variant-"):
+            raise ExerciseError(f"student id {i!r}: use letters, digits and . _ @ + - only "
+                                "(it names the student's files), not starting with 'variant-'")
+        if i.lower() in seen:
+            raise ExerciseError(f"student id {i!r} appears twice")
+        seen.add(i.lower())

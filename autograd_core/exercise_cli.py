@@ -1,0 +1,96 @@
+"""``backprop exercise``: one worked example becomes an exercise per student.
+
+    backprop exercise course/vo.worked --variants 40 --seed 2026 -o exercises/
+    backprop exercise course/vo.worked --ids roster.txt --seed 2026 -o exercises/
+    backprop exercise course/vo.worked --variants 40 --seed 2026 --moodle quiz.xml
+
+Exit codes: 0 written; 2 a file could not be read, is malformed, or allows no well-posed
+variant (the message names the file and line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .exercise import ExerciseError, make_exercises, read_roster
+from .exercise.wellposed import KINK_MARGIN, MIN_UNITS
+from .verify.errors import VerifyError
+from .verify.paths import display_path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``exercise`` to the ``backprop`` command line."""
+    p = subparsers.add_parser(
+        "exercise",
+        help="make one variant of a worked example per student: sheets, keys, a Moodle quiz",
+        description="Draw variants of a worked example as its 'vary' statements allow "
+                    "(reproducible from --seed and each student's id), each well-posed: no "
+                    f"relu/step/abs input within {KINK_MARGIN} of its kink (unless 'vary "
+                    f"kinks allowed'), no domain error, every gradient asked at least "
+                    f"{MIN_UNITS} units of its last decimal. Writes each variant's answer key "
+                    "(.worked), the student's sheet (.md) and key.json for backprop grade.",
+    )
+    p.add_argument("file", metavar="FILE", help="the worked example (.worked) with vary lines")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--variants", type=int, metavar="N", help="how many variants (default 1)")
+    who.add_argument("--ids", metavar="ROSTER", help="one variant per student id (one per line)")
+    p.add_argument("--seed", default="0", help="the seed the numbers are drawn from (default 0)")
+    p.add_argument("--example", action="append", metavar="N|NAME",
+                   help="only this example of the file (a number from 1, or its name); "
+                        "repeat for several")
+    p.add_argument("-o", "--output", metavar="DIR",
+                   help="write the variants, sheets and key.json into DIR")
+    p.add_argument("--moodle", metavar="FILE.xml",
+                   help="write a Moodle XML quiz (numerical questions, feedback per slip)")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Make the exercises; print what was written."""
+    if not args.output and not args.moodle:
+        print("backprop exercise: say where to write: -o DIR and/or --moodle FILE.xml",
+              file=sys.stderr)
+        return 2
+    if args.variants is not None and args.variants < 1:
+        print("backprop exercise: --variants must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        ids = read_roster(args.ids) if args.ids else None
+        exercises = make_exercises(args.file, variants=args.variants, ids=ids, seed=args.seed,
+                                   examples=args.example)
+        written = exercises.write(args.output) if args.output else []
+        if args.moodle:
+            from .exercise.moodle import to_moodle
+
+            Path(args.moodle).write_text(to_moodle(exercises), encoding="utf-8")
+    except (ExerciseError, VerifyError) as e:
+        print(f"backprop exercise: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"backprop exercise: cannot write {display_path(e.filename or '')}: "
+              f"{e.strerror or e}", file=sys.stderr)
+        return 2
+    n = len(exercises.variants)
+    questions = sum(len(p.questions) for p in exercises.variants[0].parts)
+    print(f"{n} variant{'s' * (n != 1)} of {display_path(args.file)} (seed {args.seed}), "
+          f"{questions} questions each; {exercises.stats.summary()}")
+    if args.output:
+        print(f"wrote {len(written)} files into {args.output}: "
+              f"{', '.join(p.name for p in written[:3])}{', …' if len(written) > 3 else ''}")
+    if args.moodle:
+        print(f"wrote the Moodle quiz {args.moodle}")
+    _warn_duplicates(exercises)
+    return 0
+
+
+def _warn_duplicates(exercises) -> None:  # type: ignore[no-untyped-def]
+    seen: dict[str, str] = {}
+    for v in exercises.variants:
+        numbers = "\n".join(g for p in v.parts for g in p.given)
+        if numbers in seen and any(p.varied for p in v.parts):
+            print(f"backprop exercise: warning: variant {v.id} has the same numbers as "
+                  f"variant {seen[numbers]} (widen the vary ranges for more variety)",
+                  file=sys.stderr)
+        seen.setdefault(numbers, v.id)

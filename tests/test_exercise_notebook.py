@@ -1,0 +1,62 @@
+"""``Exercise.check()``: one answer judged with backprop grade's checking, from a variant file,
+a key or a text; floats rounded to the decimals asked, strings as written; points returned.
+The truth: l = (w·x − 1)², x = 2, w = 3 gives dl/dw = 2(wx − 1)x = 20 (by hand)."""
+
+from __future__ import annotations
+
+import pytest
+from exercise_oracles import VO
+
+from autograd_core.exercise import Exercise, make_exercises
+
+TEXT = "input x = 2\nparam w = 3\nloss l = (w*x - 1)^2\nshow dl/dw\npoints dl/dw = 2\n"
+
+
+def test_check_prints_the_verdict_and_returns_the_points(capsys):
+    ex = Exercise(TEXT)
+    assert ex.check("dl/dw", 20.0) == 2.0
+    assert ex.check("dl/dw", -20) == 0.0
+    assert ex.check("dl/dw", "20.0001") == 0.0  # a string is judged as written
+    assert ex.check("dl/dw", 20.00004) == 2.0   # a float is rounded to the 4 decimals asked
+    assert ex.check("dl/dw", 20.0, points=5) == 5.0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "dl/dw = 20.0000: ok, 2 of 2 points"
+    assert out[1] == "dl/dw = -20: wrong, 0 of 2 points (the key has 4 decimals): sign flipped"
+    assert "20" not in out[1].split("sign flipped")[1]  # the true value is not shown
+
+
+def test_strict_raises_and_reveal_shows_the_key(capsys):
+    ex = Exercise(TEXT)
+    with pytest.raises(AssertionError, match="sign flipped"):
+        ex.check("dl/dw", -20, strict=True)
+    ex.check("dl/dw", 10, reveal=True)
+    assert capsys.readouterr().out.rstrip().endswith("[true value: 20.0000]")
+
+
+def test_from_a_variant_file_and_from_the_key(tmp_path):
+    exercises = make_exercises(VO, variants=2, seed=4)
+    exercises.write(tmp_path)
+    v = exercises.key.variant("02")
+    q = v.parts[1]["dl/db2"]
+    from_file = Exercise(tmp_path / "variant-02.worked")
+    from_key = Exercise.from_key(tmp_path / "key.json", "2")
+    for ex in (from_file, from_key):
+        assert ex.result("dl/db2", q.text, part=2).status == "ok"
+        assert ex.result("dl/db2", q.text, part=1).status == "wrong"
+    with pytest.raises(KeyError, match="asked in parts 1, 2: say which"):
+        from_file.check("dl/db2", 0.5)
+    with pytest.raises(KeyError, match="'dl/dq' is not asked"):
+        from_file.check("dl/dq", 0.5)
+    assert repr(from_key) == "Exercise(variant 02, 2 part(s), 21 questions)"
+    assert from_key._repr_markdown_().startswith("# Exercise: variant 02")
+
+
+def test_a_malformed_or_misshapen_answer(capsys):
+    ex = Exercise(TEXT)
+    assert ex.check("dl/dw", "2 0") == 0.0
+    assert ex.check("dl/dw", [20, 20]) == 0.0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("dl/dw = 2 0: unreadable")
+    assert "is a vector of 2 but dl/dw is a scalar" in out[1]
+    with pytest.raises(TypeError, match="an answer is a number"):
+        ex.check("dl/dw", {"a": 1})
