@@ -16,7 +16,7 @@ from . import __version__
 
 # module (relative to autograd_core) for each subcommand, in the order --help lists them
 SUBCOMMAND_MODULES: list[str] = [
-    "verify_cli", "draw_cli", "solve_cli", "exercise_cli", "grade_cli",
+    "verify_cli", "draw_cli", "solve_cli", "exercise_cli", "grade_cli", "site.cli",
 ]
 
 
