@@ -222,3 +222,29 @@ def test_a_mangled_worked_example_gives_a_solution_or_a_clear_error(data):
         return
     for s in (sols if isinstance(sols, list) else [sols]):
         s.to_text(), s.to_markdown(), s.to_latex(), s.to_html()
+
+
+def test_layers_are_written_as_the_lecture_writes_back_propagation():
+    """Vo's and Allauzen's networks: δ⁽ˡ⁾ = f′(z⁽ˡ⁾) ∘ (W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾), ∂l/∂W⁽ˡ⁾ = δ⁽ˡ⁾ x⁽ˡ⁻¹⁾ᵀ,
+    ∂l/∂b⁽ˡ⁾ = δ⁽ˡ⁾, and a one-number δ shown as its factors."""
+    from autograd_core.solve.expr import text
+
+    vo = solve(str(VO))[0]
+
+    def written(key):
+        ln = next(x for x in vo.backward if x.quantity == key)
+        return [text(ln.lhs), *(text(s) for s in ln.stages)]
+
+    assert written("z1")[:4] == ["δ⁽¹⁾", "∂l/∂z⁽¹⁾", "σ′(z⁽¹⁾) ∘ ∂l/∂x⁽¹⁾",
+                                 "σ′(z⁽¹⁾) ∘ (W⁽²⁾ᵀ δ⁽²⁾)"]
+    assert written("W1")[:2] == ["∂l/∂W⁽¹⁾", "δ⁽¹⁾ x⁽⁰⁾ᵀ"]
+    assert written("b1")[:2] == ["∂l/∂b⁽¹⁾", "δ⁽¹⁾"]
+    assert written("x0")[:2] == ["∂l/∂x⁽⁰⁾", "W⁽¹⁾ᵀ δ⁽¹⁾"]
+    assert written("W2")[:3] == ["∂l/∂W⁽²⁾", "δ⁽²⁾ x⁽¹⁾ᵀ", "∂l/∂x⁽²⁾·σ′(z⁽²⁾)·x⁽¹⁾ᵀ"]
+    assert written("b2")[:3] == ["∂l/∂b⁽²⁾", "δ⁽²⁾", "∂l/∂x⁽²⁾·σ′(z⁽²⁾)"]
+    assert [ln.quantity for ln in vo.backward] == ["x2", "z2", "W2", "b2", "x1", "z1", "W1",
+                                                   "b1", "x0"]
+    allauzen = next(p for p in bundled_examples() if p.name.startswith("04_"))
+    ex2 = solve(str(allauzen))[1]
+    (d1,) = [x for x in ex2.backward if x.quantity == "a1"]
+    assert text(d1.stages[2]) == "tanh′(a⁽¹⁾) ∘ (W⁽²⁾ᵀ δ⁽²⁾)"
