@@ -26,14 +26,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from autograd_core import Value, gc_paused, vsum
+from autograd_core import Value, gc_paused
 
 from . import activations as act
+from . import functional as F
 from .init import RNG, Initializer, get_initializer, make_rng
 from .module import Module
 
 Bias = bool | str  # True/"explicit", False/"none", "implicit"
 Vector = Sequence[Value | float]
+Matrix = Sequence[Sequence[float]]
+
+
+def _shape(W: Matrix, k: int) -> tuple[int, int]:
+    rows = [list(r) for r in W]
+    if not rows or not rows[0] or any(len(r) != len(rows[0]) for r in rows):
+        raise ValueError(f"weight matrix {k} must be a non-empty rectangle, got {W!r}")
+    return len(rows), len(rows[0])
+
+
+def transpose(W: Matrix) -> list[list[float]]:
+    """Wᵀ: rows become columns."""
+    return [list(col) for col in zip(*W, strict=False)]
 
 
 def _bias_mode(bias: Bias) -> str:
@@ -108,27 +122,17 @@ class Neuron(Module):
         if len(x) != self.nin:
             raise ValueError(f"{self!r} expects {self.nin} inputs, got {len(x)}: {list(x)!r}")
         if self.bias == "implicit":
-            w = self.w
-            terms = [w[0] * Value(1.0, label=_label(self._prefix, "x0"), role="const")]
-            terms += [wi * xi for wi, xi in zip(w[1:], x, strict=False)]
+            x0 = Value(1.0, label=_label(self._prefix, "x0"), role="const")
+            a = F.affine(self.w, [x0, *x])
         else:
-            terms = [wi * xi for wi, xi in zip(self.w, x, strict=False)]
-            if self.b is not None:
-                terms.append(self.b)
-        a = vsum(terms) if terms else Value(0.0, role="const")
+            a = F.affine(self.w, x, self.b)
         a.label = self._a_label
         self._last_a = a
         return a
 
     def __call__(self, x: Vector) -> Value:
         a = self.preactivation(x)
-        name = self.activation
-        if name == "identity":
-            out = a
-        elif name == "leaky_relu":
-            out = a.leaky_relu(self.slope)
-        else:
-            out = act.ELEMENTWISE[name](a)
+        (out,) = F.activate(self.activation, [a], self.slope)
         out.label = self._out_label
         self._last_out = out
         return out
@@ -192,8 +196,7 @@ class Layer(Module):
              for i, xi in enumerate(x, start=1)]
         self._last_x = x
         if self.softmax:
-            a = [n.preactivation(x) for n in self.neurons]
-            out = act.softmax(a)
+            out = F.activate("softmax", [n.preactivation(x) for n in self.neurons])
             for n, o in zip(self.neurons, out, strict=False):
                 o.label = n._out_label
                 n._last_out = o
@@ -259,15 +262,31 @@ class Layer(Module):
                     activation: str = "identity", **kw: Any) -> Layer:
         """A layer with weight matrix W (out × in; with ``bias="implicit"`` column 0 holds
         the bias weights) and bias vector b (None: no bias, unless implicit)."""
-        from .build import set_layer
-
         rows = [list(r) for r in W]
         if not rows or not rows[0]:
             raise ValueError(f"Layer.from_matrix: W must be a non-empty matrix, got {W!r}")
         bias = kw.pop("bias", "explicit" if b is not None else "none")
         nin = len(rows[0]) - (bias == "implicit")
         layer = cls(nin, len(rows), activation=activation, bias=bias, init="zeros", **kw)
-        return set_layer(layer, rows, b)
+        return layer.set_matrix(rows, b)
+
+    def set_matrix(self, W: Matrix, b: Sequence[float] | None = None) -> Layer:
+        """Copy W (out × in, as ``weights``) and b into the layer's parameters; return it."""
+        rows, cols = _shape(W, 0)
+        want = (self.nout, len(self.neurons[0].w))
+        if (rows, cols) != want:
+            raise ValueError(f"{self!r} needs a {want[0]}×{want[1]} weight matrix, got "
+                             f"{rows}×{cols}")
+        if (b is None) != (self.bias != "explicit"):
+            raise ValueError(f"{self!r}: bias vector {'missing' if b is None else 'unexpected'}")
+        if b is not None and len(b) != self.nout:
+            raise ValueError(f"{self!r} needs {self.nout} biases, got {len(b)}: {list(b)!r}")
+        for i, n in enumerate(self.neurons):
+            for w, value in zip(n.w, W[i], strict=False):
+                w.data = float(value)
+            if b is not None:
+                n.b.data = float(b[i])  # type: ignore[union-attr]
+        return self
 
     def spec(self) -> dict[str, Any]:
         spec = {"type": "Layer", "nin": self.nin, "nout": self.nout,
@@ -339,13 +358,46 @@ class MLP(Module):
         return x[0] if len(x) == 1 else x  # type: ignore[return-value]
 
     @classmethod
-    def from_matrices(cls, weights: Sequence[Sequence[Sequence[float]]],
-                      biases: Sequence[Sequence[float] | None] | None = None,
-                      activations: str | Sequence[str] = "sigmoid", **kw: Any) -> MLP:
-        """An MLP with the given numbers; see :func:`nn.build.mlp_from_matrices`."""
-        from .build import mlp_from_matrices
+    def from_matrices(
+        cls,
+        weights: Sequence[Matrix],
+        biases: Sequence[Sequence[float] | None] | None = None,
+        activations: str | Sequence[str] = "sigmoid",
+        *,
+        bias: str | bool | None = None,
+        layout: str = "out_in",
+        **kw: Any,
+    ) -> MLP:
+        """An MLP whose layer k has weight matrix ``weights[k]`` and bias ``biases[k]``.
 
-        return mlp_from_matrices(weights, biases, activations, **kw)
+        ``activations``: one name for every layer, or one per layer. ``layout``: ``"out_in"``
+        (W⁽ᵏ⁾ rows are neurons, seed 001) or ``"in_out"`` (columns are neurons, seed 004).
+        ``bias``: defaults to explicit when ``biases`` is given, none otherwise; ``"implicit"``
+        reads column 0 (out_in layout) as the bias weights of a constant input x₀ = 1.
+        """
+        if layout not in ("out_in", "in_out"):
+            raise ValueError(f"layout must be 'out_in' or 'in_out', got {layout!r}")
+        Ws = [transpose(W) if layout == "in_out" else [list(r) for r in W] for W in weights]
+        if not Ws:
+            raise ValueError("mlp_from_matrices: no weight matrices given")
+        if bias is None:
+            bias = "explicit" if biases is not None else "none"
+        implicit = bias == "implicit"
+        shapes = [_shape(W, k) for k, W in enumerate(Ws)]
+        for k in range(1, len(shapes)):
+            if shapes[k][1] - implicit != shapes[k - 1][0]:
+                raise ValueError(
+                    f"weight matrix {k} has {shapes[k][1]} columns but layer {k - 1} has "
+                    f"{shapes[k - 1][0]} outputs"
+                )
+        acts = [activations] * len(Ws) if isinstance(activations, str) else list(activations)
+        if biases is not None and len(biases) != len(Ws):
+            raise ValueError(f"{len(Ws)} weight matrices but {len(biases)} bias vectors")
+        net = cls(shapes[0][1] - implicit, [s[0] for s in shapes], activations=acts,
+                  bias=bias, init="zeros", **kw)
+        for k, (layer, W) in enumerate(zip(net.layers, Ws, strict=False)):
+            layer.set_matrix(W, None if biases is None else biases[k])
+        return net
 
     def report(self, digits: int = 4) -> str:
         """Every layer's W⁽ᵏ⁾, β⁽ᵏ⁾, last x⁽ᵏ⁻¹⁾, a⁽ᵏ⁾, x⁽ᵏ⁾ and, after ``backward()``,

@@ -22,6 +22,7 @@ from typing import Any
 
 from autograd_core import Value
 
+from . import functional as F
 from .init import RNG, Initializer, get_initializer, make_rng
 from .module import Module
 
@@ -109,11 +110,9 @@ class Perceptron(Module):
         """Apply the rule to one example; return (and record) the step."""
         xs = self._check(x)
         before = self.weights
-        s = self.sum(x)
-        u = 1.0 if s > 0.0 else 0.0
-        err = float(y) - u
-        for w, xi in zip(self.w, xs, strict=False):
-            w.data = w.data + self.lr * err * xi
+        s, u, after = F.perceptron_step(before, xs, float(y), self.lr)
+        for w, value in zip(self.w, after, strict=True):
+            w.data = value
         step = PerceptronStep(len(self.history) + 1, before, tuple(xs), s, u, float(y),
                               self.weights)
         self.history.append(step)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from nn import functional as nn_functional
+
 from .. import Value
 from ..formula import tensor as T
 from ..formula.errors import FormulaError
@@ -256,7 +258,8 @@ def _build_layer(m: Model, st: Stmt) -> None:
 
 def _dense(W: Q, x: Q, b: Q | None, st: Stmt) -> Q:
     """W @ x + b for one sample x (a vector; a column [[a], [b]] is one too), or for a batch
-    (a matrix, one sample per row: X @ Wᵀ + b)."""
+    (a matrix, one sample per row: X @ Wᵀ + b), each neuron by nn's own arithmetic
+    (:func:`nn.functional.linear`: the products and one Σ with the bias)."""
     o = st.options
     if not W.shape:
         raise VerifyError(f"the weights {o['weights']} of layer {st.name} are a scalar; use "
@@ -269,13 +272,29 @@ def _dense(W: Q, x: Q, b: Q | None, st: Stmt) -> Q:
             f"layer {st.name}: {o['weights']} takes {n_in} inputs, but the input is "
             f"{shape_str(x.shape)}; a matrix input is read as a batch, one sample per row "
             "(write one sample as a vector [a, b], or a column [[a], [b]])", st.line)
-    if len(W.shape) == 1:  # one unit: a weight vector
-        pre = T.matmul(x, W) if len(x.shape) == 2 else T.dot(W, x)
-    else:
-        pre = T.matmul(x, T.transpose(W)) if len(x.shape) == 2 else T.matmul(W, x)
-    if b is not None:
-        pre = T.elementwise("+", pre, b)
-    return pre
+    if len(x.shape) > 2 or (len(x.shape) == 1 and x.shape[0] != n_in) or not x.shape:
+        raise VerifyError(f"layer {st.name}: {o['weights']} takes {n_in} inputs, but the "
+                          f"input is {shape_str(x.shape)}", st.line)
+    one_unit = len(W.shape) == 1
+    weights = [W.items] if one_unit else T.rows(W)
+    samples = T.rows(x) if len(x.shape) == 2 else [x.items]
+    biases = _biases(b, len(weights), st)
+    pre = [a for sample in samples for a in nn_functional.linear(weights, sample, biases)]
+    if len(x.shape) == 2:
+        return Q((len(samples),) if one_unit else (len(samples), len(weights)), pre)
+    return Q(() if one_unit else (len(weights),), pre)
+
+
+def _biases(b: Q | None, n_out: int, st: Stmt) -> list[Any] | None:
+    """The layer's bias for each of its n_out neurons (a scalar b is every neuron's)."""
+    if b is None:
+        return None
+    if b.size == 1:
+        return [b.items[0]] * n_out
+    if b.size != n_out or len(b.shape) > 2:
+        raise VerifyError(f"layer {st.name}: {st.options['bias']} is {shape_str(b.shape)} but "
+                          f"the layer has {n_out} neuron{'s' * (n_out != 1)}", st.line)
+    return list(b.items)
 
 
 def _previous(m: Model, st: Stmt) -> Q:
@@ -318,14 +337,14 @@ def _build_perceptron(m: Model, st: Stmt) -> None:
                           f"got {shape_str(Y.shape)}", st.line)
     c = o["rate"]
     n = X.shape[0]
-    for t in range(1, o["steps"] + 1):
-        x = T.index(X, ((t - 1) % n + 1,))
-        y = Y.items[(t - 1) % n]
-        s = _define(m, f"sum.{t}", T.dot(w, x), "perceptron", st.line)
+    for t in range(1, o["steps"] + 1):  # nn's own rule, a quantity at a time (for pins)
+        x = [T.lift(v) for v in T.index(X, ((t - 1) % n + 1,)).items]
+        weights = [T.lift(v) for v in w.items]
+        s = _define(m, f"sum.{t}", Q((), [nn_functional.affine(weights, x)]), "perceptron",
+                    st.line)
         u = _define(m, f"u.{t}", T.apply(s, Value.step), "perceptron", st.line)
-        err = (y - u.items[0]) * c
-        w = Q(w.shape, [wi + err * xi for wi, xi in zip(w.items, x.items, strict=True)])
-        w = _define(m, f"{st.name}.{t}", w, "perceptron", st.line)
+        after = nn_functional.perceptron_update(weights, x, Y.items[(t - 1) % n], u.items[0], c)
+        w = _define(m, f"{st.name}.{t}", Q(w.shape, after), "perceptron", st.line)
 
 
 #: statement kind → what building it does to the model (parser.STATEMENTS reads them).
