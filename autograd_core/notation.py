@@ -194,6 +194,31 @@ def latex(label: str, *, layered: bool = True) -> str:
     return symbol(label, layered=layered).latex()
 
 
+# ------------------------------------------------------------------ groups
+def group_title(path: str) -> str:
+    """A group's heading in words, 1-based as the slides count, innermost first:
+    ``layers.0.neurons.1`` → "neuron 2 of layer 1", ``layers.1`` → "layer 2",
+    ``model.blocks.0`` → "block 1 of model". A plural word before a number is made singular.
+
+    >>> group_title("layers.0.neurons.1")
+    'neuron 2 of layer 1'
+    """
+    parts = path.split(".")
+    pieces: list[str] = []
+    k = 0
+    while k < len(parts):
+        word = parts[k]
+        numbered = k + 1 < len(parts) and _short(parts[k + 1]) and parts[k + 1].isdecimal()
+        if numbered and word:
+            singular = word[:-1] if len(word) > 1 and word.endswith("s") else word
+            pieces.append(f"{singular} {int(parts[k + 1]) + 1}")
+            k += 2
+        else:
+            pieces.append(word)
+            k += 1
+    return " of ".join(reversed(pieces))
+
+
 # ------------------------------------------------------------------ expressions
 NameFn = Callable[[Value], str | None]
 EXPRESSION_DEPTH = 12  # levels an expression may show when it fits its width
