@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench notebooks notebooks-execute clean
+.PHONY: demo test lint bench notebooks notebooks-execute site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,5 +43,9 @@ notebooks: $(VENV)/.installed-notebooks
 notebooks-execute: $(STAMP)
 	$(BIN)/python notebooks/build.py
 
+# The library in the browser: a static folder (needs npm; see README, "In the browser").
+site: $(STAMP)
+	$(BIN)/backprop site -o site
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis site

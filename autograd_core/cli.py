@@ -7,14 +7,16 @@ parser and sets ``handler`` (a function of the parsed args returning the exit co
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import sys
 from collections.abc import Sequence
 
 from . import __version__
 
 # module (relative to autograd_core) for each subcommand, in the order --help lists them
 SUBCOMMAND_MODULES: list[str] = [
-    "verify_cli", "draw_cli", "solve_cli", "exercise_cli", "grade_cli",
+    "verify_cli", "draw_cli", "solve_cli", "exercise_cli", "grade_cli", "site.cli",
 ]
 
 
@@ -30,7 +32,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerant_output() -> None:
+    """Let stdout print any text the command received: a file or option named with bytes
+    that are not UTF-8 (a Latin-1 "é") arrives as a lone surrogate, which a strict UTF-8
+    stdout (Python's default under en_US.UTF-8) refuses with a traceback. On UTF-8 the
+    name's own bytes are written back (surrogateescape); elsewhere unprintable characters
+    become escapes (backslashreplace), as on stderr."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    if hasattr(stream, "reconfigure"):
+        with contextlib.suppress(ValueError, OSError):  # a closed stdout (`>&-`)
+            stream.reconfigure(errors="surrogateescape" if encoding == "utf8" else
+                               "backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``backprop ARGV``; returns the exit status (0, 1 or 2, see each subcommand)."""
+    tolerant_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -14,7 +14,12 @@ Without ``-o`` (or with ``-o -``) the DOT text is printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import stat
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +27,7 @@ from . import Value
 
 
 def register(subparsers: Any) -> None:
+    """Add ``backprop draw`` and its options to the command line's subcommands."""
     p = subparsers.add_parser(
         "draw",
         help="draw the forward or backward graph of an expression or a worked example",
@@ -63,67 +69,141 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Draw, and return the exit status: 0 written, 1 the renderer failed or is missing,
+    2 bad input (the source, an option, a file that cannot be read or written)."""
+    from .draw import RendererMissing, RenderFailed
+    from .draw.expr import ExpressionError, parse_assignments, parse_expression
+
+    out = None if args.output is None or str(args.output) == "-" else args.output
+    problem = None if out is None else unwritable(out)
+    if problem:
+        print(f"backprop draw: cannot write {out}: {problem}", file=sys.stderr)
+        return 2
+    try:
+        root = _root(args, parse_expression, parse_assignments)
+    except (ExpressionError, LookupError, ValueError, OSError) as e:
+        print(f"backprop draw: {e}", file=sys.stderr)
+        return 2
+    try:
+        _draw(args, root, out)
+    except (CannotWrite, OSError) as e:
+        print(f"backprop draw: {e}", file=sys.stderr)
+        return 2
+    except (RendererMissing, RenderFailed, ValueError) as e:
+        print(f"backprop draw: {e}", file=sys.stderr)
+        return 1
+    if out is not None:
+        print(f"wrote {out}")
+    return 0
+
+
+def _draw(args: argparse.Namespace, root: Value, out: Path | None) -> None:
+    """Draw ``root`` as the options say, into ``out`` (None: print the DOT)."""
     from .draw import (
         DEFAULT_MAX_NODES,
-        RendererMissing,
-        RenderFailed,
         draw_backward,
         draw_circuit,
         draw_forward,
         render,
         write_stepper,
     )
-    from .draw.expr import ExpressionError, parse_assignments, parse_expression
 
-    try:
-        root = _root(args, parse_expression, parse_assignments)
-    except (ExpressionError, LookupError, ValueError, OSError) as e:
-        print(f"backprop draw: {e}", file=sys.stderr)
-        return 2
+    if out is not None and out.suffix.lower() in (".html", ".htm"):
+        write_output(out, lambda p: write_stepper(root, p, precision=args.precision,
+                                                  renderer=args.renderer))
+        return
     max_nodes = DEFAULT_MAX_NODES if args.max_nodes is None else (args.max_nodes or None)
     collapse = args.collapse
     if collapse and collapse not in ("neurons", "layers"):
         collapse = [c.strip() for c in collapse.split(",") if c.strip()]
-    out = None if args.output is None or str(args.output) == "-" else args.output
+    if args.circuit:
+        graph = draw_circuit(root, precision=args.precision, local=args.local)
+    elif args.backward:
+        graph = draw_backward(root, precision=args.precision, collapse=collapse,
+                              max_nodes=max_nodes)
+    else:
+        if not args.no_grad:
+            root.backward()
+        graph = draw_forward(root, precision=args.precision, show_steps=args.steps,
+                             collapse=collapse, max_nodes=max_nodes)
+    if graph.note:
+        print(f"note: {graph.note}", file=sys.stderr)
+    if out is None:
+        sys.stdout.write(graph.source)
+    else:
+        write_output(out, lambda p: render(graph, p, renderer=args.renderer))
+
+
+def unwritable(out: Path) -> str | None:
+    """Why ``out`` cannot be written (checked before drawing anything), or None."""
+    if os.path.isdir(out):
+        return "it is a folder"
+    folder = os.path.dirname(os.path.realpath(out))
+    if not os.path.isdir(folder):
+        return f"no folder {out.parent}"
+    return None
+
+
+class CannotWrite(Exception):
+    """The output file could not be written (``cannot write PATH: reason``)."""
+
+
+def write_output(out: Path, write: Callable[[Path], object]) -> None:
+    """Write a file through ``write(path)`` so that a failure (disk full, killed) leaves the
+    old file as it was and no temporary: into ``.NAME.partial-XXXX.SUFFIX`` beside it, then
+    renamed over it. A device or a pipe (``/dev/stdout``) is written directly, never replaced.
+    An OSError while writing becomes :class:`CannotWrite` (one naming another file, such as
+    a renderer's program, is left as it is).
+    """
     try:
-        if out is not None and out.suffix.lower() in (".html", ".htm"):
-            write_stepper(root, out, precision=args.precision, renderer=args.renderer)
-            print(f"wrote {out}")
-            return 0
-        if args.circuit:
-            graph = draw_circuit(root, precision=args.precision, local=args.local)
-        elif args.backward:
-            graph = draw_backward(root, precision=args.precision, collapse=collapse,
-                                  max_nodes=max_nodes)
+        _write_output(out, write)
+    except OSError as e:
+        if e.filename is not None and Path(e.filename).name not in (out.name, "") and not \
+                Path(e.filename).name.startswith(f".{out.name}.partial-"):
+            raise
+        raise CannotWrite(f"cannot write {out}: {e.strerror or e}") from None
+
+
+def _write_output(out: Path, write: Callable[[Path], object]) -> None:
+    if os.path.exists(out) and not os.path.isfile(out):
+        write(out)
+        return
+    target = Path(os.path.realpath(out))  # a symbolic link keeps pointing at the new file
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{out.name}.partial-",
+                               suffix=out.suffix)
+    os.close(fd)
+    try:
+        if target.exists():
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         else:
-            if not args.no_grad:
-                root.backward()
-            graph = draw_forward(root, precision=args.precision, show_steps=args.steps,
-                                 collapse=collapse, max_nodes=max_nodes)
-        if graph.note:
-            print(f"note: {graph.note}", file=sys.stderr)
-        if out is None:
-            sys.stdout.write(graph.source)
-            return 0
-        render(graph, out, renderer=args.renderer)
-    except (RendererMissing, RenderFailed, ValueError) as e:
-        print(f"backprop draw: {e}", file=sys.stderr)
-        return 1
-    print(f"wrote {out}")
-    return 0
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def is_worked_file(source: str) -> bool:
+    """Whether ``backprop draw``'s SOURCE names a worked-example file, not an expression: it
+    ends with ``.worked`` (or ``.txt``), or it is an existing file and has none of ``()*+``.
+    Never raises: a 300-byte expression is too long for a file name, not an error."""
+    if source.endswith((".worked", ".txt")):
+        return True
+    return not any(c in source for c in "()*+") and os.path.isfile(source)
 
 
 def _root(args: argparse.Namespace, parse_expression: Any, parse_assignments: Any) -> Value:
-    path = Path(args.source)
-    looks_like_file = path.suffix in (".worked", ".txt") or (
-        path.is_file() and not any(c in args.source for c in "()*+")
-    )
-    if looks_like_file:
-        return worked_example_root(path, example=args.example, of=args.of)
+    if is_worked_file(args.source):
+        return worked_example_root(Path(args.source), example=args.example, of=args.of)
     if args.example or args.of:
         raise ValueError("--example and --of apply to a worked-example file, not an expression")
-    return parse_expression(args.source, parse_assignments(args.inputs),
-                            parse_assignments(args.params))
+    root: Value = parse_expression(args.source, parse_assignments(args.inputs),
+                                   parse_assignments(args.params))
+    return root
 
 
 def worked_example_root(path: Path, *, example: str | None = None, of: str | None = None) -> Value:
@@ -134,15 +214,16 @@ def worked_example_root(path: Path, *, example: str | None = None, of: str | Non
         from .verify.model import build
         from .verify.parser import parse
         from .verify.paths import display_path
+        from .verify.source import read_source
     except ImportError as e:
         raise ValueError(
             f"{path}: drawing a worked example needs autograd_core.verify ({e})"
         ) from None
     where = display_path(path)
-    if not path.is_file():
+    if not os.path.isfile(path):  # never raises (a name too long for a file is no file)
         raise FileNotFoundError(f"no such worked-example file: {where}")
     try:
-        specs = parse(path.read_text(encoding="utf-8-sig"), default_name=path.stem)
+        specs = parse(read_source(path), default_name=path.stem)
         spec = _pick(specs, example, where)
         model = build(spec)
     except VerifyError as e:
@@ -175,5 +256,5 @@ def _pick(specs: list[Any], example: str | None, path: str) -> Any:
     for s in specs:
         if getattr(s, "name", None) == example:
             return s
-    names = [getattr(s, "name", "?") for s in specs]
-    raise ValueError(f"{path}: no example {example!r} (it has {names}, or a number 1–{len(specs)})")
+    known = [getattr(s, "name", "?") for s in specs]
+    raise ValueError(f"{path}: no example {example!r} (it has {known}, or a number 1–{len(specs)})")

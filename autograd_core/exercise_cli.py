@@ -14,13 +14,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from .exercise import ExerciseError, make_exercises, read_roster
+from .exercise import ExerciseError, ExerciseSet, make_exercises, read_roster
 from .exercise.wellposed import KINK_MARGIN, MIN_UNITS
 from .verify.errors import VerifyError
 from .verify.paths import display_path
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``exercise`` to the ``backprop`` command line."""
     p = subparsers.add_parser(
         "exercise",
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _warn_duplicates(exercises) -> None:  # type: ignore[no-untyped-def]
+def _warn_duplicates(exercises: ExerciseSet) -> None:
     seen: dict[str, str] = {}
     for v in exercises.variants:
         numbers = "\n".join(g for p in v.parts for g in p.given)

@@ -18,14 +18,14 @@ import os
 import sys
 from pathlib import Path
 
-from .exercise import ExerciseError, Policy, grade_all, read_key
+from .exercise import ExerciseError, Graded, Policy, grade_all, read_key
 from .exercise.outputs import to_csv, to_gradescope, to_json, to_table
 from .verify.paths import display_path
 
 FORMATS = ("table", "json", "csv", "gradescope")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``grade`` to the ``backprop`` command line."""
     p = subparsers.add_parser(
         "grade",
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     return _emit(text if text.endswith("\n") else text + "\n", args.output)
 
 
-def _gradescope(grades, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _gradescope(grades: list[Graded], args: argparse.Namespace) -> int:
     docs = [json.dumps(to_gradescope(g, reveal=args.reveal), indent=1, ensure_ascii=False)
             + "\n" for g in grades]
     if len(docs) == 1:

@@ -110,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
         if args.explain and args.format != "json":
             from .solve import explain_files
 
-            print(explain_files(paths))
+            working = explain_files(paths)
+            print(f"```text{working}\n```" if args.format == "markdown" and working
+                  else working)
         sys.stdout.flush()
     except BrokenPipeError:  # `backprop verify | head`: the reader has gone
         devnull = os.open(os.devnull, os.O_WRONLY)

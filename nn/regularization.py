@@ -98,6 +98,11 @@ class BatchNorm(Module):
         which, _, j = name.rpartition(".")
         getattr(self, which)[int(j)] = value
 
+    def _check_buffer(self, name: str, value: float) -> str | None:
+        if name.startswith("running_var.") and value < 0:
+            return "a variance cannot be negative"
+        return None
+
     def __call__(self, batch: Sequence[Vector]) -> list[list[Value]]:
         rows = [[_lift(v) for v in x] for x in batch]
         n = self.num_features

@@ -227,3 +227,15 @@ def test_error_carried_forward_earns_the_carried_credit(key):
             assert (r[name].status, r[name].follows_from, r[name].points) == \
                 ("wrong", ["dl/dx2"], credit), name
         assert g.score == 2 + 4 * credit
+
+
+def test_entries_are_judged_on_exact_values_as_verify_judges():
+    """0.7 × 0.5 is 0.35 on paper (0.34999… in floats): 0.34 is wrong, not a truncation of it,
+    so that entry earns nothing even with full credit for truncated entries."""
+    text = "input x = [0.7, 0.2]\nparam w = 0.5\nlet y = w * x\nclaim y = [0.35, 0.10]\n"
+    key = make_exercises(text, variants=1).key
+    g = grade_answers(key, parse_answers("variant 01\ny = [0.34, 0.10]\n"), Policy())
+    (r,) = g.results
+    assert (r.status, r.entries_ok, r.points) == ("wrong", 1, 0.5)
+    g = grade_answers(key, parse_answers("variant 01\ny = [0.35, 0.1]\n"), Policy())
+    assert g.results[0].status == "ok" and g.score == 1

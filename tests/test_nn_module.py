@@ -257,3 +257,232 @@ def test_binary_garbage_and_nan_parameters_are_refused(tmp_path):
     with pytest.raises(ModelFileError, match="not a finite number"):
         net.load(bad_file(tmp_path, json.dumps(state)))
     assert snapshot(net) == before
+
+
+# ---------------------------------------------------------------- hostile model files (issue 13)
+def state_of(model):
+    return json.loads(json.dumps(model.state_dict()))
+
+
+def write_state(tmp_path, state, name="m.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(state))
+    return path
+
+
+def test_a_huge_architecture_is_refused_before_anything_is_built(tmp_path):
+    """A 300-byte file saying nouts = [10⁹, 1] must not allocate: the spec is checked first,
+    with the limit in the message (peak memory measured while loading: under 1 MB)."""
+    import tracemalloc
+
+    from nn import model_spec
+
+    cases = [
+        ({"nouts": [10**9, 1]}, "parameters"),
+        ({"nin": 0, "nouts": [10**9], "activations": ["identity"], "bias": "none"}, "modules"),
+        ({"nouts": [10**400, 1]}, "parameters"),
+    ]
+    for change, what in cases:
+        state = state_of(MLP(2, [2, 1], rng=0))
+        state["model"].update(change)
+        path = write_state(tmp_path, state)
+        tracemalloc.start()
+        try:
+            with pytest.raises(ModelFileError) as e:
+                load_model(path)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        limit = {"parameters": model_spec.MAX_PARAMETERS, "modules": model_spec.MAX_MODULES}
+        assert f"at most {limit[what]:,}" in str(e.value) and what in str(e.value)
+        assert peak < 1_000_000, f"{peak:,} bytes allocated to refuse {change}"
+
+
+def test_an_architecture_bigger_than_its_file_is_refused_before_building(tmp_path):
+    """Within the limits, the model built may not be bigger than the file: the spec's counts
+    must equal the file's (here 2-300-1 described, the numbers of a 2-2-1 listed)."""
+    state = state_of(MLP(2, [2, 1], rng=0))
+    state["model"]["nouts"] = [300, 1]
+    with pytest.raises(ModelFileError, match=r"1,201 parameters, but the file lists 9"):
+        load_model(write_state(tmp_path, state))
+
+
+def _nested_sequential(depth):
+    spec = {"type": "Dropout", "p": 0.5}
+    for _ in range(depth):
+        spec = {"type": "Sequential", "modules": [spec]}
+    return spec
+
+
+MALFORMED = [
+    # (what to change in a saved MLP(2, [2, 1]) state, text the error must contain)
+    (lambda s: s.update(version=True), "version True"),
+    (lambda s: s.update(version=1.0), "version 1.0"),
+    (lambda s: s.update(format=None), "not an autograd-core/nn model file"),
+    (lambda s: s.pop("model"), "model: not a model description"),
+    (lambda s: s["model"].update(nin="2"), "model.nin: must be a whole number ≥ 0, got '2'"),
+    (lambda s: s["model"].update(nin=True), "model.nin: must be a whole number"),
+    (lambda s: s["model"].pop("nin"), "missing field 'nin'"),
+    (lambda s: s["model"].update(nouts=3), "model.nouts: must be a list, got 3"),
+    (lambda s: s["model"].update(nouts=[2.0, 1.0]), "model.nouts[0]: must be a whole number"),
+    (lambda s: s["model"].update(nouts=[2, 0]), "model.nouts[1]: must be a whole number ≥ 1"),
+    (lambda s: s["model"].update(nouts=[]), "one entry per layer"),
+    (lambda s: s["model"].update(bias=[1]), "model.bias: must be one of explicit, none, impl"),
+    (lambda s: s["model"].update(activations=[[1], [2]]), "model.activations[0]: must be one"),
+    (lambda s: s["model"].update(activations={}), "model.activations: must be a list"),
+    (lambda s: s["model"].update(activations=["softmax", "identity"]), "activations[0]"),
+    (lambda s: s["model"].update(activations=["leaky_relu", "identity"], slope="x"),
+     "model.slope: must be a number, got 'x'"),
+    (lambda s: s["model"].update(slope=float("nan")), "model.slope: must be a finite number"),
+    (lambda s: s["model"].update(dropout=0.5), "unknown field 'dropout'"),
+    (lambda s: s["model"].update(type="Scale"), "not a model description"),
+    (lambda s: s["model"].update(type="Module"), "not a model description"),
+    (lambda s: s["parameters"].update({"layers.0.neurons.0.b": 10**400}), "not a finite"),
+    (lambda s: s["parameters"].update({"layers.0.neurons.0.b": True}), "not a number"),
+    (lambda s: s.update(buffers=[]), "'buffers' must be an object"),
+]
+
+
+@pytest.mark.parametrize("mutate,message", MALFORMED)
+def test_malformed_mlp_files_give_a_model_file_error_naming_the_field(tmp_path, mutate, message):
+    state = state_of(MLP(2, [2, 1], rng=0))
+    mutate(state)
+    path = write_state(tmp_path, state)
+    with pytest.raises(ModelFileError) as e:
+        load_model(path)
+    assert message in str(e.value) and str(path) in str(e.value)
+    net = MLP(2, [2, 1], rng=5)
+    before = snapshot(net)
+    with pytest.raises(ModelFileError):  # the same file refused by Module.load too
+        net.load(path)
+    assert snapshot(net) == before
+
+
+def _sequential_state():
+    return state_of(Sequential(Layer(2, 2, rng=0), BatchNorm(2), Dropout(0.1)))
+
+
+MALFORMED_SEQUENTIAL = [
+    (lambda s: s["model"].update(modules=3), "model.modules: must be a list"),
+    (lambda s: s["model"]["modules"][1].update(eps="x"), "model.modules[1].eps: must be a"),
+    (lambda s: s["model"]["modules"][2].update(p="x"), "model.modules[2].p: must be a number"),
+    (lambda s: s["model"]["modules"][2].update(p=1.5), "model.modules[2].p: must be a finite"),
+    (lambda s: s["model"]["modules"][1].update(num_features=2.5), "num_features: must be a wh"),
+    (lambda s: s["model"]["modules"].append(7), "model.modules[3]: not a model description"),
+    (lambda s: s["buffers"].update({"layers.1.running_mean.0": 10**400}), "not a finite"),
+    (lambda s: s["buffers"].update({"layers.1.running_var.0": float("inf")}), "not a finite"),
+    (lambda s: s["buffers"].update({"layers.1.running_var.0": -1.0}), "running_var.0"),
+    (lambda s: s["model"]["modules"].append(_nested_sequential(40)), "nested more than 32"),
+]
+
+
+@pytest.mark.parametrize("mutate,message", MALFORMED_SEQUENTIAL)
+def test_malformed_sequential_files_give_a_model_file_error(tmp_path, mutate, message):
+    state = _sequential_state()
+    mutate(state)
+    with pytest.raises(ModelFileError, match=None) as e:
+        load_model(write_state(tmp_path, state))
+    assert message in str(e.value)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[" * 100_000, "nested too deeply"),
+    ('{"format": "autograd-core/nn", "version": ' + "9" * 5000 + "}", "digits"),
+    ('{"format": "autograd-core/nn", "version": 1, "model": '
+     + '{"type": "Sequential", "modules": [' * 5000 + "]}" * 5000 + "}", "nested"),
+])
+def test_deeply_nested_and_overlong_json_is_a_model_file_error(tmp_path, text, message):
+    path = tmp_path / "m.json"
+    path.write_text(text)
+    with pytest.raises(ModelFileError, match=message):
+        load_model(path)
+    with pytest.raises(ModelFileError, match=message):
+        MLP(2, [2, 1], rng=0).load(path)
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    """/dev/zero or a 10 GB file: refused after MAX_FILE_BYTES + 1 bytes, never read whole."""
+    from nn import model_spec
+
+    path = MLP(2, [2, 1], rng=0).save(tmp_path / "m.json")
+    monkeypatch.setattr(model_spec, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    with pytest.raises(ModelFileError, match=f"larger than {path.stat().st_size - 1:,} bytes"):
+        load_model(path)
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(ModelFileError, match="larger than"):
+            load_model("/dev/zero")
+
+
+def test_a_user_module_named_like_a_library_one_does_not_change_what_files_load(tmp_path):
+    from nn import Module
+
+    path = Layer(2, 3, "tanh", rng=0).save(tmp_path / "layer.json")
+
+    type("Layer", (Module,), {})  # a notebook's own class, named as the library's
+    loaded = load_model(path)
+    assert type(loaded).__module__ == "nn.layers" and loaded.nout == 3
+
+
+def test_every_registered_architecture_round_trips_through_the_check(tmp_path):
+    from nn import Perceptron
+
+    models = [MLP(3, [4, 2], "leaky_relu", "softmax", rng=0, bias="implicit"),
+              Neuron(3, activation="tanh", bias="none"), Layer(2, 3, "softmax"),
+              Perceptron(2, [0, 1, -1]),
+              Sequential(Layer(2, 2, rng=0), BatchNorm(2), Dropout(0.3),
+                         Sequential(Layer(2, 1, rng=1)))]
+    for m in models:
+        rebuilt = load_model(m.save(tmp_path / "m.json"))
+        assert rebuilt.spec() == m.spec() and snapshot(rebuilt) == snapshot(m)
+
+
+# A child process that saves a model and stops inside save(), with its temporary written
+# and not yet renamed (os.replace replaced by a pause): the parent then SIGKILLs it there.
+_SAVE_AND_STALL = """
+import os, sys, time
+from nn import MLP
+def stall(src, dst):
+    print(src, flush=True)
+    time.sleep(120)
+os.replace = stall
+MLP(2, [3, 1], rng=1).save(sys.argv[1])
+"""
+
+
+def _stalled_saver(path):
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", _SAVE_AND_STALL, str(path)],
+                             stdout=subprocess.PIPE, text=True)
+    temporary = child.stdout.readline().strip()
+    assert temporary, "the child died before writing its temporary"
+    return child, temporary
+
+
+def test_a_save_killed_by_sigkill_leaves_a_named_temporary_that_the_next_save_removes(tmp_path):
+    import signal
+
+    path = tmp_path / "m.json"
+    MLP(2, [2, 1], rng=0).save(path)
+    killed, leftover = _stalled_saver(path)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(["m.json", os.path.basename(leftover)])
+    assert names[0].startswith(".m.json.partial-save-") and names[0].endswith(".tmp")
+    assert load_model(path).spec() == MLP(2, [2, 1]).spec()  # the old file is intact
+
+    running, in_progress = _stalled_saver(path)  # the next save, in another process
+    try:
+        assert not os.path.exists(leftover)
+        net = MLP(2, [4, 1], rng=2)
+        net.save(path)  # while that one is still in progress: its temporary stays
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            ["m.json", os.path.basename(in_progress)])
+        assert snapshot(load_model(path)) == snapshot(net)
+    finally:
+        running.send_signal(signal.SIGKILL)
+        running.wait()
+    net.save(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]

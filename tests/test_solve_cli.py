@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd_core import Value
 from autograd_core.cli import main
@@ -56,7 +58,7 @@ def test_an_expression_with_its_values(capsys):
 def test_per_scalar_writes_one_line_per_entry(capsys):
     main(["solve", str(VO), "--example", "1", "--per-scalar"])
     out = capsys.readouterr().out
-    assert "x⁽¹⁾₂ = σ(z⁽¹⁾₂) = σ(−0.75) = 0.3208" in out
+    assert "x⁽¹⁾₂ = σ(z⁽¹⁾₂) = σ(1.2·0.5 + 0.1·(−0.5) − 1.3) = σ(−0.75) = 0.3208" in out
     assert "∂l/∂x⁽⁰⁾₁ = δ⁽¹⁾₁·W⁽¹⁾₁₁ + δ⁽¹⁾₂·W⁽¹⁾₂₁ + δ⁽¹⁾₃·W⁽¹⁾₃₁" in out
     assert "ReLU" not in out  # --example 1: only the first example
 
@@ -161,8 +163,9 @@ def test_verify_explain_follows_each_wrong_claim_with_its_working(capsys):
                        + torch.tensor([-1.5, -1.3, 2.0], dtype=torch.float64))
     torch.log(torch.sigmoid(W2 @ x1 + 1.0)).sum().backward()
     true = ", ".join(f"{g:.4f}" for g in W2.grad.flatten().tolist())
-    last = blocks[2].rstrip().splitlines()[-1]
-    assert last.startswith("    ∂l/∂W⁽²⁾ = δ⁽²⁾ x⁽¹⁾ᵀ") and last.endswith(f"= [{true}]")
+    assert blocks[2].rstrip().endswith(f"= [{true}]")
+    assert "    ∂l/∂W⁽²⁾ = δ⁽²⁾ x⁽¹⁾ᵀ\n" in blocks[2]
+    assert "= ∂l/∂x⁽²⁾·σ′(z⁽²⁾)·x⁽¹⁾ᵀ\n" in blocks[2]
     assert "∂l/∂x⁽²⁾ = " in blocks[2] and "δ⁽²⁾ = ∂l/∂z⁽²⁾" in blocks[2]
 
 
@@ -186,3 +189,62 @@ def test_a_notebook_latex_display_is_one_aligned_block():
     latex = solve(str(VO))[0]._repr_latex_()
     assert latex.startswith("$$\\begin{aligned}") and latex.endswith("\\end{aligned}$$")
     assert latex.count("&=") == sum(len(ls) for _, _, ls in solve(str(VO))[0].sections())
+
+
+_PIECES = ["0", "-1", "x1", "W1", "relu(x0)", "1e308", "[1, 2]", "sigmoid", ")", "dl/dW1",
+           "show", "claim", "loss l = x1", "0.1234"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_a_mangled_worked_example_gives_a_solution_or_a_clear_error(data):
+    """Lines dropped, repeated, cut or with a token replaced: solve and all its formats
+    either work or raise SolveError (FILE:LINE: …), nothing else."""
+    texts = [p.read_text() for p in bundled_examples()]
+    lines = data.draw(st.sampled_from(texts)).splitlines()
+    for _ in range(data.draw(st.integers(1, 3))):
+        k = data.draw(st.integers(0, len(lines) - 1))
+        how = data.draw(st.sampled_from(["drop", "repeat", "cut", "token"]))
+        if how == "drop" and len(lines) > 1:
+            del lines[k]
+        elif how == "repeat":
+            lines.insert(k, lines[data.draw(st.integers(0, len(lines) - 1))])
+        elif how == "cut":
+            lines[k] = lines[k][:data.draw(st.integers(0, len(lines[k])))]
+        else:
+            toks = lines[k].split(" ")
+            toks[data.draw(st.integers(0, len(toks) - 1))] = data.draw(st.sampled_from(_PIECES))
+            lines[k] = " ".join(toks)
+    try:
+        sols = solve("\n".join(lines) + "\n")
+    except SolveError as e:
+        assert str(e).startswith("<text>")
+        return
+    for s in (sols if isinstance(sols, list) else [sols]):
+        s.to_text(), s.to_markdown(), s.to_latex(), s.to_html()
+
+
+def test_layers_are_written_as_the_lecture_writes_back_propagation():
+    """Vo's and Allauzen's networks: δ⁽ˡ⁾ = f′(z⁽ˡ⁾) ∘ (W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾), ∂l/∂W⁽ˡ⁾ = δ⁽ˡ⁾ x⁽ˡ⁻¹⁾ᵀ,
+    ∂l/∂b⁽ˡ⁾ = δ⁽ˡ⁾, and a one-number δ shown as its factors."""
+    from autograd_core.solve.expr import text
+
+    vo = solve(str(VO))[0]
+
+    def written(key):
+        ln = next(x for x in vo.backward if x.quantity == key)
+        return [text(ln.lhs), *(text(s) for s in ln.stages)]
+
+    assert written("z1")[:4] == ["δ⁽¹⁾", "∂l/∂z⁽¹⁾", "σ′(z⁽¹⁾) ∘ ∂l/∂x⁽¹⁾",
+                                 "σ′(z⁽¹⁾) ∘ (W⁽²⁾ᵀ δ⁽²⁾)"]
+    assert written("W1")[:2] == ["∂l/∂W⁽¹⁾", "δ⁽¹⁾ x⁽⁰⁾ᵀ"]
+    assert written("b1")[:2] == ["∂l/∂b⁽¹⁾", "δ⁽¹⁾"]
+    assert written("x0")[:2] == ["∂l/∂x⁽⁰⁾", "W⁽¹⁾ᵀ δ⁽¹⁾"]
+    assert written("W2")[:3] == ["∂l/∂W⁽²⁾", "δ⁽²⁾ x⁽¹⁾ᵀ", "∂l/∂x⁽²⁾·σ′(z⁽²⁾)·x⁽¹⁾ᵀ"]
+    assert written("b2")[:3] == ["∂l/∂b⁽²⁾", "δ⁽²⁾", "∂l/∂x⁽²⁾·σ′(z⁽²⁾)"]
+    assert [ln.quantity for ln in vo.backward] == ["x2", "z2", "W2", "b2", "x1", "z1", "W1",
+                                                   "b1", "x0"]
+    allauzen = next(p for p in bundled_examples() if p.name.startswith("04_"))
+    ex2 = solve(str(allauzen))[1]
+    (d1,) = [x for x in ex2.backward if x.quantity == "a1"]
+    assert text(d1.stages[2]) == "tanh′(a⁽¹⁾) ∘ (W⁽²⁾ᵀ δ⁽²⁾)"

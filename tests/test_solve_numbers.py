@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import torch
@@ -17,7 +18,9 @@ from autograd_core.solve.expr import evaluate, has_names, numbers
 from autograd_core.verify import bundled_examples
 
 EXAMPLES = bundled_examples()
-SOLUTIONS = [(p.name, s) for p in EXAMPLES for s in solve_file(p)]
+# the bundled examples, and the teachers' examples of verify's tests (Mazur, Karpathy, …)
+OTHERS = sorted((Path(__file__).parent / "worked").glob("*.worked"))
+SOLUTIONS = [(p.name, s) for p in [*EXAMPLES, *OTHERS] for s in solve_file(p)]
 IDS = [f"{name}:{s.title[:30]}" for name, s in SOLUTIONS]
 
 
@@ -117,6 +120,19 @@ def test_the_parameter_count_is_the_sum_of_the_layers_sizes():
     assert line.printed_result() == [str(1600 * 100 + 100 + 100 * 100 + 100 + 100 * 100 + 100
                                           + 10 * 100 + 10)]
     assert len(GRAPHS) == len(SOLUTIONS) - 1
+
+
+def test_the_precision_is_the_claims_habit_of_rounding():
+    from autograd_core.solve.rounding import Precision, claims_precision
+
+    # Karpathy's neuron: 0.8814 and 0.7071 are rounded; 0.5, 1.0, -1.5 are exact
+    karpathy = [("0.8814", False), ("0.7071", False), ("0.5", True), ("1.0", True),
+                ("-1.5", True)]
+    assert claims_precision(karpathy) == Precision(decimals=4)
+    assert claims_precision([("0.3", True), ("1", True)]) == Precision(decimals=1)
+    assert claims_precision([("1", True), ("0", True)]) == Precision()
+    assert claims_precision([("0.25", False), ("0.125", False), ("0.375", False),
+                             ("0.5", False)]) == Precision(decimals=3)
 
 
 def test_the_rule_is_exercised_by_the_bundled_examples():

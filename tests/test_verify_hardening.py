@@ -61,9 +61,10 @@ def test_a_long_perceptron_is_linear_not_quadratic():
         return time.perf_counter() - start
 
     run(50)
-    small, big = run(250), run(2000)
-    assert big < 3.0  # it took 47 s for 1000 steps when each quantity re-walked the graph
-    assert big < 8 * small * 3 + 0.5  # 8× the steps: about 8× the time, not 64×
+    small = min(run(250) for _ in range(3))  # the best of three: the machine is shared
+    big = min(run(2000) for _ in range(2))
+    assert big < 5.0  # it took 47 s for 1000 steps when each quantity re-walked the graph
+    assert big < 24 * small + 0.5  # 8× the steps: about 8× the time; quadratic would be 64×
 
 
 def test_checking_leaves_no_reference_cycle():

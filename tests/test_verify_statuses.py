@@ -9,14 +9,9 @@ from fractions import Fraction
 
 import pytest
 
-from autograd_core import Value
 from autograd_core.cli import main
 from autograd_core.verify import Tolerance, check_text
 from autograd_core.verify.claims import status
-
-# paper arithmetic needs an engine whose Values hold Fractions (landing from the lead)
-needs_exact = pytest.mark.skipif(not isinstance(Value(Fraction(1, 3)).data, Fraction),
-                                 reason="the engine does not keep Fractions exact yet")
 
 
 def exact_rule(text: str, true: Fraction) -> str:
@@ -76,7 +71,6 @@ def test_a_fraction_claims_its_exact_value():
     assert ex.claims[0].computed == 0.25
 
 
-@needs_exact
 def test_a_fraction_is_shown_as_a_fraction():
     (ex,) = check_text("input x = 1\nlet F = x/3\nclaim F = 1/3\nclaim F = 1/4\n")
     assert [c.computed_text for c in ex.claims] == ["1/3", "1/3"]
@@ -160,3 +154,60 @@ def test_bad_tolerances_are_errors(tmp_path, capsys):
     assert main(["verify", "--sigfig", "0", str(path)]) == 2
     assert main(["verify", "--last-digit", "--rtol", "0.1", str(path)]) == 2
     assert "choose one of" in capsys.readouterr().err
+
+
+def test_readme_verify_snippets_print_what_their_comments_say():
+    """``print(...)  # text`` prints ``text``; a bare ``print(...)`` prints the ``# `` lines
+    below it (the convention of the engine section's test)."""
+    import contextlib
+    import io
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Checking hand-worked examples")
+    section = text[start:text.index("\n## ", start + 1)]
+    checked = 0
+    for block in re.findall(r"```python\n(.*?)```", section, flags=re.S):
+        lines = block.splitlines()
+        expected = []
+        for i, line in enumerate(lines):
+            if not line.startswith("print("):
+                continue
+            _, _, comment = line.partition(")  # ")
+            if comment:
+                expected.append(comment.strip())
+            else:
+                expected += [b[2:] for b in lines[i + 1:] if b.startswith("# ")][:1]
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, "README.md", "exec"), {})
+        if expected:
+            printed = [p.rstrip() for p in out.getvalue().splitlines()]
+            assert printed[-len(expected):] == expected or printed == expected
+            checked += 1
+    assert checked >= 2
+
+
+# ------------------------------------------------------------------ paper arithmetic
+def test_a_kink_reached_on_paper_is_a_kink():
+    # 0.3 − 0.1 − 0.2 is exactly 0 (−2.8e-17 in floats): relu there is at its kink
+    assert 0.3 - 0.1 - 0.2 != 0 and Fraction("0.3") - Fraction("0.1") - Fraction("0.2") == 0
+    (ex,) = check_text("input a = 0.3\nlet z = a - 0.1 - 0.2\nloss h = relu(z)\nclaim z = 0\n"
+                       "claim dh/da = 0\n")
+    assert [c.status for c in ex.claims] == ["ok", "ok"]
+    assert len(ex.warnings) == 1 and "relu is evaluated at its kink" in ex.warnings[0]
+
+
+def test_a_perceptron_sum_of_exactly_zero_outputs_zero():
+    # w·x = −0.3 + 0.1 + 0.2 = 0 on paper: u = step(0) = 0 and the weights are updated by
+    # c (y − u) x = [1, 1, 1] (the slide's rule), not left alone as floats (Σ = 2.8e-17 > 0)
+    w, x = [Fraction("-0.3"), Fraction("0.1"), Fraction("0.2")], [1, 1, 1]
+    s = sum(wi * xi for wi, xi in zip(w, x, strict=True))
+    assert s == 0
+    after = [wi + (1 - 0) * xi for wi, xi in zip(w, x, strict=True)]
+    (ex,) = check_text("param w = [-0.3, 0.1, 0.2]\nconst X = [[1, 1, 1]]\nconst Y = [1]\n"
+                       "perceptron w: data X, labels Y, rate 1, steps 1\nclaim sum.1 = 0\n"
+                       f"claim u.1 = 0\nclaim w.1 = [{', '.join(str(float(v)) for v in after)}]\n")
+    assert [c.status for c in ex.claims] == ["ok", "ok", "ok"]
+    assert any("step(0)" in w for w in ex.warnings)

@@ -27,6 +27,7 @@ from .rendering import (
     to_svg,
 )
 from .stepper import stepper_html, write_stepper
+from .widget import stepper_widget
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -45,6 +46,7 @@ __all__ = [
     "render",
     "set_renderer",
     "stepper_html",
+    "stepper_widget",
     "to_svg",
     "write_stepper",
 ]

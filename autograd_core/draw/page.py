@@ -105,6 +105,7 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
+html, body {{ margin: 0; }}
 {css}
 </style>
 </head>

@@ -107,7 +107,11 @@ class Exact(Fraction):
         return _wrap(Fraction.__pow__(self, other))
 
     def __rpow__(self, other: Any) -> Any:  # type: ignore[override]
-        return _wrap(Fraction.__rpow__(self, _operand(other)))
+        base = _operand(other)
+        if isinstance(base, Fraction):  # as a plain Fraction: Fraction ** Exact would come
+            base = Fraction(base.numerator, base.denominator)  # back here (a subclass's
+            return _wrap(base.__pow__(Fraction(self)))  # reflected method runs first)
+        return _wrap(Fraction.__rpow__(self, base))
 
     def __neg__(self) -> Exact:
         return Exact(Fraction.__neg__(self))

@@ -28,6 +28,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from ..verify import check_model
 from ..verify.claims import DEFAULT, OK, TRUNCATED, WRONG, decimals, status
@@ -220,9 +221,10 @@ def grade_part(part: Part, spec: ExampleSpec, answers: dict[str, Answer],
 
 
 def _check(spec: ExampleSpec, claims: list[Stmt], path: str
-           ) -> tuple[dict[str, ClaimResult], dict[str, str]]:
-    """verify's verdict on each claim; a claim verify refuses outright (a shape it cannot
-    read) is taken out, with the reason, and the rest checked again."""
+           ) -> tuple[dict[str, Checked], dict[str, str]]:
+    """verify's verdict on each claim, with the exact true values it judged against; a claim
+    verify refuses outright (a shape it cannot read) is taken out, with the reason, and the
+    rest checked again."""
     refused: dict[str, str] = {}
     pending = list(claims)
     while pending:
@@ -238,9 +240,23 @@ def _check(spec: ExampleSpec, claims: list[Stmt], path: str
             refused[str(culprit.target)] = e.message
             pending.remove(culprit)
             continue
-        by_line = {s.line: str(s.target) for s in pending}
-        return {by_line[c.line]: c for c in report.claims}, refused
+        by_line = {s.line: s for s in pending}
+        out = {}
+        for c in report.claims:
+            st = by_line[c.line]
+            assert st.target is not None
+            exact = model.compute(st.target, st.line).values()  # Fractions on paper
+            out[str(st.target)] = Checked(c, list(exact))
+        return out, refused
     return {}, refused
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """verify's verdict on one answer, and the exact true values (row by row)."""
+
+    result: ClaimResult
+    exact: list[Any]
 
 
 def _judged_as_asked(stmt: Stmt | None, q: Question) -> Stmt:
@@ -259,14 +275,17 @@ def _padded(stmt: Stmt | None, k: int) -> Stmt:
     return replace(stmt, literal=Literal(lit.values, texts, lit.shape))
 
 
-def _scored(part: Part, q: Question, a: Answer, c: ClaimResult, stmt: Stmt, policy: Policy
+def _scored(part: Part, q: Question, a: Answer, checked: Checked, stmt: Stmt, policy: Policy
             ) -> Result:
-    """Points entry by entry, from verify's verdict on each entry."""
+    """Points entry by entry, each entry judged as verify judges a claim (exact values)."""
     assert stmt.literal is not None
-    follows = list(getattr(c, "follows_from", None) or [])
-    true = _flat(c.computed)
+    c = checked.result
+    follows = list(c.follows_from or [])
+    true = checked.exact
     if _shape_of(c.computed) != _squeeze(stmt.literal.shape) or len(true) != q.size:
         statuses = [WRONG] * q.size  # another shape (a transposed matrix): no entry counts
+    elif c.status == OK:
+        statuses = [OK] * q.size
     else:
         tol = q.tolerance or DEFAULT
         statuses = [status(t, v, tol) for t, v in zip(stmt.literal.texts, true, strict=True)]
@@ -304,12 +323,6 @@ def _shape_of(x: object) -> tuple[int, ...]:
 
 def _squeeze(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(d for d in shape if d != 1)
-
-
-def _flat(x: object) -> list[float]:
-    if isinstance(x, list):
-        return [v for i in x for v in _flat(i)]
-    return [float(x)]  # type: ignore[arg-type]
 
 
 def grade_all(key: Key, paths: Sequence[str], policy: Policy = DEFAULT_POLICY) -> list[Graded]:

@@ -21,6 +21,7 @@ class FormulaError(ValueError):
 
     def __init__(self, message: str, line: int | None = None, *, column: int | None = None,
                  path: str | None = None, source: str | None = None) -> None:
+        """Record what is wrong and where (see the class docstring)."""
         self.message = message
         self.line = line
         self.column = column
@@ -29,6 +30,7 @@ class FormulaError(ValueError):
         super().__init__(self._text())
 
     def where(self) -> str:
+        """``file:line:column`` (the parts that are known), or ``column N``."""
         if self.path is None and self.line is None:
             return f"column {self.column}" if self.column is not None else ""
         parts = [self.path or "<text>"]
@@ -66,4 +68,5 @@ class FormulaError(ValueError):
         return self
 
     def __str__(self) -> str:
+        """``where: message``, with the caret lines when the source is known."""
         return self._text()

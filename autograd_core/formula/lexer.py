@@ -25,6 +25,7 @@ _SAME = {"−": "-", "×": "*", "·": "*"}  # unicode spellings a teacher may pa
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """One token: its kind, its text, and where it was written."""
     kind: str  # "number" | "name" | "op" | "end"
     text: str
     line: int
@@ -36,6 +37,7 @@ class Token:
         return self.column + len(self.text)
 
     def __repr__(self) -> str:
+        """``name:'x'@1:5``."""
         return f"{self.kind}:{self.text!r}@{self.line}:{self.column}"
 
 

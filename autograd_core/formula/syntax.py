@@ -40,12 +40,14 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
 # (positions are where a node was written: not part of what it means, so not compared)
 @dataclass(frozen=True, slots=True)
 class Num:
+    """A number as written (``text`` keeps its digits)."""
     value: float
     text: str
 
 
 @dataclass(frozen=True, slots=True)
 class Name:
+    """A named quantity."""
     name: str
     line: int = field(compare=False)
     column: int = field(default=0, compare=False)
@@ -53,12 +55,14 @@ class Name:
 
 @dataclass(frozen=True, slots=True)
 class Unary:
+    """``-operand``."""
     op: str
     operand: object
 
 
 @dataclass(frozen=True, slots=True)
 class Binary:
+    """``left op right`` for ``+ - * / ^ @``."""
     op: str
     left: object
     right: object
@@ -68,14 +72,16 @@ class Binary:
 
 @dataclass(frozen=True, slots=True)
 class Call:
+    """``func(args…)`` (``x.f(a)`` is ``f(x, a)``)."""
     func: str
-    args: tuple
+    args: tuple[object, ...]
     line: int = field(compare=False)
     column: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Index:
+    """``target[i]`` or ``target[i, j]``, 1-based."""
     target: object
     index: tuple[int, ...]  # 1-based, as written
     line: int = field(compare=False)
@@ -84,13 +90,15 @@ class Index:
 
 @dataclass(frozen=True, slots=True)
 class ListExpr:
-    items: tuple
+    """``[a, b, …]``: a vector (or a matrix of rows)."""
+    items: tuple[object, ...]
     line: int = field(compare=False)
     column: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Transpose:
+    """``operandᵀ``."""
     operand: object
     line: int = field(compare=False)
     column: int = field(default=0, compare=False)
@@ -103,12 +111,14 @@ class Stream:
     __slots__ = ("toks", "pos", "line", "depth")
 
     def __init__(self, toks: list[Token], line: int = 1) -> None:
+        """Read ``toks`` from the first; ``line`` for errors at the end."""
         self.toks = toks
         self.pos = 0
         self.line = line
         self.depth = 0  # formulas open at once (parentheses, lists, calls, powers)
 
     def peek(self, ahead: int = 0) -> Token:
+        """The token ``ahead`` places on (an ``end`` token past the last)."""
         i = self.pos + ahead
         if i < len(self.toks):
             return self.toks[i]
@@ -118,24 +128,29 @@ class Stream:
         return Token("end", "end of line", last.line, last.end)
 
     def next(self) -> Token:
+        """The current token, and move past it."""
         tok = self.peek()
         self.pos += 1
         return tok
 
     def at(self, *texts: str) -> bool:
+        """Is the current token one of ``texts``?"""
         tok = self.peek()
         return tok.kind != "end" and tok.text in texts
 
     def accept(self, *texts: str) -> Token | None:
+        """The current token if it is one of ``texts`` (and move past it)."""
         return self.next() if self.at(*texts) else None
 
     def expect(self, text: str, what: str = "") -> Token:
+        """The current token, which must be ``text`` (else a FormulaError)."""
         tok = self.next()
         if tok.text != text or tok.kind == "end":
             raise error(f"expected {text!r}{what}, found {show(tok)}", tok)
         return tok
 
     def name(self, what: str) -> Token:
+        """The current token, which must be a name (``what`` says which)."""
         tok = self.next()
         if tok.kind != "name":
             raise error(f"expected {what}, found {show(tok)}", tok)
@@ -159,10 +174,12 @@ class Stream:
 
 
 def show(tok: Token) -> str:
+    """A token as an error message names it."""
     return "the end of the line" if tok.kind == "end" else repr(tok.text)
 
 
 def error(message: str, tok: Token) -> FormulaError:
+    """A FormulaError at the token's line and column."""
     return FormulaError(message, tok.line, column=tok.column or None)
 
 

@@ -48,6 +48,7 @@ def constant(x: Item, what: str) -> Any:
 
 
 def shape_str(shape: tuple[int, ...]) -> str:
+    """``a scalar``, ``a vector of 3``, ``a 2×3 matrix``."""
     if not shape:
         return "a scalar"
     if len(shape) == 1:
@@ -61,19 +62,23 @@ class Q:
     __slots__ = ("shape", "items")
 
     def __init__(self, shape: tuple[int, ...], items: Sequence[Item]) -> None:
+        """A quantity of ``shape`` holding ``items`` row by row."""
         self.shape = tuple(shape)
         self.items = list(items)
         assert len(self.items) == math.prod(self.shape)
 
     @classmethod
     def scalar(cls, x: Item) -> Q:
+        """A quantity of one entry."""
         return cls((), [x])
 
     @property
     def size(self) -> int:
+        """The number of entries."""
         return len(self.items)
 
     def values(self) -> list[float]:
+        """The entries' numbers, flat (exact where the arithmetic was)."""
         return [data(x) for x in self.items]
 
     def nested(self) -> Any:
@@ -95,10 +100,12 @@ class Q:
         return f"{name}[{k // self.shape[1] + 1},{k % self.shape[1] + 1}]"
 
     def __repr__(self) -> str:
+        """``Q(a vector of 2: [1, 2])``."""
         return f"Q({shape_str(self.shape)}: {self.nested()!r})"
 
 
 class ShapeError(ValueError):
+    """Quantities whose shapes do not fit the operation."""
     pass
 
 
@@ -185,21 +192,25 @@ BINARY: dict[str, Callable[[Item, Item], Item]] = {
 
 
 def elementwise(op: str, a: Q, b: Q) -> Q:
+    """``a op b`` entry by entry, with NumPy's broadcasting."""
     shape, xs, ys = broadcast(a, b, op)
     f = BINARY[op]
-    return Q(shape, [f(x, y) for x, y in zip(xs, ys, strict=False)])
+    return Q(shape, [f(x, y) for x, y in zip(xs, ys, strict=True)])
 
 
 def apply(a: Q, fn: Callable[[Value], Value]) -> Q:
+    """``fn`` applied to every entry."""
     return Q(a.shape, [fn(lift(x)) for x in a.items])
 
 
 def neg(a: Q) -> Q:
+    """−a."""
     return Q(a.shape, [-x for x in a.items])
 
 
 # ------------------------------------------------------------------ linear algebra
 def rows(a: Q) -> list[list[Item]]:
+    """The rows of a matrix."""
     r, c = a.shape
     return [a.items[i * c:(i + 1) * c] for i in range(r)]
 
@@ -225,6 +236,7 @@ def matmul(a: Q, b: Q) -> Q:
 
 
 def transpose(a: Q) -> Q:
+    """Aᵀ (a vector or a scalar is its own transpose)."""
     if len(a.shape) < 2:
         return a
     r, c = a.shape
@@ -232,14 +244,17 @@ def transpose(a: Q) -> Q:
 
 
 def total(a: Q) -> Q:
+    """Σ of the entries (one n-ary sum node)."""
     return Q((), [a.items[0] if a.size == 1 else vsum(a.items)])
 
 
 def mean(a: Q) -> Q:
+    """Σ of the entries / their count."""
     return Q((), [total(a).items[0] / a.size])
 
 
 def dot(a: Q, b: Q) -> Q:
+    """Σᵢ aᵢbᵢ for two vectors of one length."""
     if len(a.shape) != 1 or a.shape != b.shape:
         raise ShapeError(f"dot needs two vectors of the same length, got {shape_str(a.shape)} "
                          f"and {shape_str(b.shape)}")
@@ -247,6 +262,7 @@ def dot(a: Q, b: Q) -> Q:
 
 
 def outer(a: Q, b: Q) -> Q:
+    """(a bᵀ)ᵢⱼ = aᵢbⱼ."""
     if len(a.shape) != 1 or len(b.shape) != 1:
         raise ShapeError("outer needs two vectors")
     return Q((a.size, b.size), [x * y for x in a.items for y in b.items])

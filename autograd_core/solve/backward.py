@@ -289,7 +289,12 @@ class Backward:
         recursion = self._recursion(q, rels, symbolic)
         if recursion is not None:
             stages.append(recursion)
-        stages += [substitute(symbolic), result_of(values, q.layout, self.precision)]
+        factors = self._factors(rels, symbolic)
+        if factors is not None:  # ∂l/∂x⁽²⁾·σ′(z⁽²⁾)·x⁽¹⁾ᵀ = 1.4646·0.2166·[…]
+            stages += [factors, substitute(factors)]
+        else:
+            stages.append(substitute(symbolic))
+        stages.append(result_of(values, q.layout, self.precision))
         self._written[q.key] = symbolic
         stages = _dedupe(stages)
         line = Line(lhs, stages, values, notes=_unique(notes), quantity=q.key,
@@ -310,6 +315,25 @@ class Backward:
         if not (isinstance(upstream, Bin) and upstream.op == "@"):
             return None
         return Bin(symbolic.op, symbolic.left, upstream)
+
+    def _factors(self, rels: dict[Quantity | None, Any], symbolic: Expr) -> Expr | None:
+        """The line with a one-number δ written as its own factors (∂l/∂x⁽²⁾·σ′(z⁽²⁾)), so
+        the chain rule shows every factor: ∂l/∂W⁽²⁾ = ∂l/∂x⁽²⁾·σ′(z⁽²⁾)·x⁽¹⁾ᵀ."""
+        if len(rels) != 1:
+            return None
+        (pq,) = rels
+        if pq is None or pq.kind != "pre" or pq.size != 1:
+            return None
+        up = self._written.get(pq.key)
+        if not (isinstance(up, Bin) and up.op == "·"):
+            return None
+        g = self.grad_name(pq).uni
+        if isinstance(symbolic, Sym) and symbolic.uni == g:
+            return up
+        if isinstance(symbolic, Bin) and symbolic.op == "@" and isinstance(symbolic.left, Sym) \
+                and symbolic.left.uni == g:
+            return Bin("·", up, symbolic.right)
+        return None
 
     def entry_line(self, q: Quantity, j: int) -> Line:
         """∂root/∂q_j = Σ over the named nodes P above it of ∂root/∂P · ∂P/∂q_j."""

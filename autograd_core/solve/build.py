@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .. import Value, topological_order
@@ -35,9 +36,7 @@ def solve_example(spec: ExampleSpec, path: str | None = None,
     """The worked solution of one example of a ``.worked`` file."""
     model = build(spec)
     named = named_of(spec, model)
-    claim_texts = [t for st in model.checks if st.kind == "claim" and st.literal is not None
-                   for t in st.literal.texts]
-    p = precision or claims_precision(claim_texts)
+    p = precision or claims_precision(_written_claims(model))
     fw = Forward(named, p)
     given: list[Line] = []
     forward: list[Line] = []
@@ -64,6 +63,23 @@ def solve_example(spec: ExampleSpec, path: str | None = None,
         if note is not None:
             line.notes.append(note)
     return sol
+
+
+def _written_claims(model: Model) -> list[tuple[str, bool]]:
+    """Each number a claim writes, and whether it is the true value exactly (0.5 for 0.5:
+    it says nothing about how far the example rounds)."""
+    out: list[tuple[str, bool]] = []
+    for st in model.checks:
+        if st.kind != "claim" or st.literal is None or st.target is None:
+            continue
+        try:
+            values = model.compute(st.target, st.line).values()
+        except (ValueError, ArithmeticError):
+            values = []
+        for k, t in enumerate(st.literal.texts):
+            v = float(values[k]) if k < len(values) else math.nan
+            out.append((t, math.isfinite(v) and abs(float(t) - v) <= 1e-12 * max(1, abs(v))))
+    return out
 
 
 def _given_line(q: Quantity, p: Precision) -> Line:

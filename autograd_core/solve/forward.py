@@ -149,9 +149,22 @@ class Forward:
             return Line(E.Sym(n.uni, n.tex), [q.number(k, value, self.precision)], [value],
                         quantity=q.label(k), section="forward", nodes=[node])
         formula = self.exprs.expression(node)
-        stages = _dedupe([formula, *self._numeric(formula), result])
+        stages = _dedupe([formula, *self._inlined(formula), *self._numeric(formula), result])
         return Line(E.Sym(n.uni, n.tex), stages, [value], quantity=q.label(k),
                     section="forward", nodes=[node])
+
+    def _inlined(self, formula: E.Expr) -> list[E.Expr]:
+        """f(z⁽¹⁾₂) of a computed entry: f of what z⁽¹⁾₂ computes, in numbers, as the slide
+        writes it: σ(1.2·0.5 + 0.1·(−0.5) − 1.3)."""
+        if not (isinstance(formula, E.Fn) and len(formula.args) == 1 and formula.kind):
+            return []
+        owner = self._owner(formula.args[0])
+        if owner is None or owner[0].is_leaf:
+            return []
+        inner = self.exprs.expression(owner[0].items[owner[1]])
+        if len(E.numbers(E.substitute(inner))) > 12:
+            return []
+        return [E.Fn(formula.uni, formula.tex, (E.substitute(inner),), formula.kind)]
 
     def graph_line(self, q: Quantity) -> Line:
         """A quantity with no statement to read: at layer level when its entries read like

@@ -62,7 +62,8 @@ def line_html(line: Line, entry: bool = False) -> str:
     for c in line.claims:
         status = str(getattr(c, "status", ""))
         text = (f"{MARK.get(status, '•')} the example claims "
-                f"{html.escape(str(getattr(c, 'claimed_text', '')))}: <b>{html.escape(status)}</b>")
+                f"{html.escape(str(getattr(c, 'claimed_text', '')).replace('-', '−'))}: "
+                f"<b>{html.escape(status)}</b>")
         diagnosis = getattr(c, "diagnosis", None)
         if diagnosis:
             text += f" ({html.escape(str(diagnosis))})"

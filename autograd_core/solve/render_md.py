@@ -25,7 +25,8 @@ def claim_md(c: object) -> str:
     """One claim's verdict in Markdown."""
     status = getattr(c, "status", "")
     mark = MARK.get(status, "•")
-    text = (f"{mark} the example claims `{getattr(c, 'claimed_text', '')}`: "
+    claimed = str(getattr(c, "claimed_text", "")).replace("-", "−")
+    text = (f"{mark} the example claims `{claimed}`: "
             f"**{status}**")
     diagnosis = getattr(c, "diagnosis", None)
     return text + (f" ({_escape(diagnosis)})" if diagnosis else "")

@@ -123,12 +123,16 @@ def decimals_of(text: str) -> int:
     return max(0, len(frac) - (int(exponent) if exponent else 0))
 
 
-def claims_precision(texts: Iterable[str]) -> Precision:
-    """The precision an example's claims use: their most common number of decimals among the
-    non-integers (ties: the larger), else 4 significant digits."""
-    counts = Counter(decimals_of(t) for t in texts if decimals_of(t) > 0)
-    if not counts:
+def claims_precision(written: Iterable[tuple[str, bool]]) -> Precision:
+    """The precision an example's claims use: the most common number of decimals (ties: the
+    larger) among the numbers they had to round (a claim equal to its true value, 0.5 or 2,
+    tells nothing of the habit); if none was rounded, among all non-integers; else 4
+    significant digits."""
+    pairs = [(decimals_of(t), exact) for t, exact in written if decimals_of(t) > 0]
+    rounded = [k for k, exact in pairs if not exact] or [k for k, _ in pairs]
+    if not rounded:
         return Precision()
+    counts = Counter(rounded)
     best = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
     return Precision(decimals=best)
 

@@ -80,6 +80,7 @@ class Example:
     """
 
     def __init__(self, name: str, note: str | None = None) -> None:
+        """Start an example called ``name`` (one line), with an optional note."""
         if "\n" in name:
             raise ValueError(f"an example name is one line, got {name!r}")
         self.name = name
@@ -94,39 +95,48 @@ class Example:
         return self
 
     def note(self, text: str) -> Example:
+        """``note TEXT``: shown in the report."""
         return self._add(f"note {text}")
 
     def input(self, name: str, value: Any) -> Example:
+        """``input NAME = value``."""
         return self._add(f"input {name} = {literal(value)}")
 
     def param(self, name: str, value: Any = None, *, shape: Sequence[int] | None = None
               ) -> Example:
+        """``param NAME = value``, or ``param NAME : r x c`` with ``shape``."""
         if shape is not None:
             return self._add(f"param {name} : {' x '.join(str(int(d)) for d in shape)}")
         return self._add(f"param {name} = {literal(value)}")
 
     def const(self, name: str, value: Any) -> Example:
+        """``const NAME = value``."""
         return self._add(f"const {name} = {literal(value)}")
 
     def let(self, name: str, formula: str) -> Example:
+        """``let NAME = formula``."""
         return self._add(f"let {name} = {formula}")
 
     def loss(self, name: str, formula: str) -> Example:
+        """``loss NAME = formula``."""
         return self._add(f"loss {name} = {formula}")
 
     def layer(self, name: str, weights: str, bias: str | None = None,
               activation: str = "identity", *, source: str | None = None,
               pre: str | None = None) -> Example:
+        """``layer NAME: W, b, activation [from X] [pre Z]``."""
         parts = [weights] + ([bias] if bias else []) + [activation]
         tail = (f" from {source}" if source else "") + (f" pre {pre}" if pre else "")
         return self._add(f"layer {name}: {', '.join(parts)}{tail}")
 
     def perceptron(self, weights: str, data: str, labels: str, *, rate: float = 1,
                    steps: int = 1) -> Example:
+        """``perceptron w: data X, labels Y, rate c, steps n``."""
         return self._add(f"perceptron {weights}: data {data}, labels {labels}, "
                          f"rate {_number(rate)}, steps {int(steps)}")
 
     def batch(self, m: int) -> Example:
+        """``batch m``: the batch size."""
         return self._add(f"batch {int(m)}")
 
     def claim(self, quantity: str, value: Any, *, tolerance: Tolerance | str | None = None
@@ -140,16 +150,20 @@ class Example:
         return self._add(f"tolerance {tolerance}")
 
     def show(self, quantity: str) -> Example:
+        """``show QUANTITY``: shown, not checked."""
         return self._add(f"show {quantity}")
 
     @property
     def text(self) -> str:
+        """The file's text, as ``check`` reads it."""
         return "\n".join(self.lines) + "\n"
 
     def check(self) -> ExampleReport:
+        """Check the example: its :class:`ExampleReport`."""
         return check_text(self.text, name=self.name)[0]
 
     def __repr__(self) -> str:
+        """``Example('one neuron', 5 statements)``."""
         return f"Example({self.name!r}, {len(self.lines) - 1} statements)"
 
 

@@ -213,12 +213,13 @@ def _explain(search: _Search, j: Judged, sources: list[_Source]) -> list[_Source
             return [s]
     if len(forward) < 2 and not (forward and backward):
         return []
-    for seed in [*backward, None]:
+    seeds: list[_Source | None] = [*backward, None]
+    for chosen in seeds:
         trials += 1
         if trials > MAX_TRIALS:
             return []
-        if _reproduces(search, j, forward, seed):
-            return _reduce(search, j, forward, seed, trials)
+        if _reproduces(search, j, forward, chosen):
+            return _reduce(search, j, forward, chosen, trials)
     return []
 
 

@@ -46,7 +46,7 @@ def check(source: str | os.PathLike[str], *, name: str | None = None,
     if isinstance(source, os.PathLike):
         return check_file(source, tolerance=tolerance)
     one_line = "\n" not in source
-    if one_line and (Path(source).is_file() or source.strip().endswith(EXTENSION)):
+    if one_line and (os.path.isfile(source) or source.strip().endswith(EXTENSION)):
         return check_file(source.strip(), tolerance=tolerance)
     return check_text(str(source), name=name, tolerance=tolerance)
 

@@ -16,14 +16,17 @@ class VerifyError(FormulaError):
 
     def __init__(self, message: str, line: int | None = None, path: str | None = None, *,
                  column: int | None = None) -> None:
+        """``message`` at ``path:line[:column]`` (the parts that are known)."""
         super().__init__(message, line, column=column, path=path)
 
     @classmethod
     def of(cls, e: FormulaError) -> VerifyError:
+        """The VerifyError for a FormulaError (the same one if it is one)."""
         if isinstance(e, VerifyError):
             return e
         return cls(e.message, e.line, e.path, column=e.column)
 
     def where(self) -> str:
+        """``file:line:column``, or the file alone (``<text>`` for text)."""
         where = super().where()
         return where or (self.path or "<text>")

@@ -295,8 +295,8 @@ def _activate(q: Q, activation: str, slope: Any) -> Q:
 
         return T.rowwise(q, softmax, "softmax")
     if activation == "leaky_relu":
-        s = Fraction(1, 100) if slope is None else slope
-        return T.apply(q, lambda v: v.leaky_relu(s))
+        s: Any = Fraction(1, 100) if slope is None else slope
+        return T.apply(q, lambda v: v.leaky_relu(s))  # an exact slope stays exact
     return T.apply(q, UNARY[activation])
 
 
@@ -362,7 +362,7 @@ def _kink_message(node: Value, name: str) -> str:
     where = node.label or f"a {base} node inside {name}"
     x = float(node.inputs[0].data) if node.inputs else 0.0
     if base == "leaky_relu":
-        note = f"leaky_relu'(0) = {float(node.op.param):g} here"
+        note = f"leaky_relu'(0) = {float(node.op.param or 0):g} here"
     else:
         note = _KINK_NOTES.get(base, "a convention")
     if base == "step":

@@ -96,7 +96,7 @@ def _integer(text: str) -> int:
 def truth(x: Any) -> tuple[Fraction, bool] | None:
     """(the value as a Fraction, whether it is exact); None for NaN and ±∞."""
     if isinstance(x, Rational):
-        return Fraction(x.numerator, x.denominator), True
+        return Fraction(int(x.numerator), int(x.denominator)), True
     f = as_float(x)
     if not math.isfinite(f):
         return None

@@ -16,7 +16,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent  # autograd_core/, wherever it is installed
 
 
-def display_path(path: str | os.PathLike) -> str:
+def display_path(path: str | os.PathLike[str]) -> str:
     """The name of ``path`` for a report or an error message (see the module's rules)."""
     p = Path(path)
     if not p.is_absolute():

@@ -7,6 +7,7 @@ import html
 import json
 import math
 import textwrap
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,7 @@ class Shown:
 
 @dataclass
 class ExampleReport:
+    """One example checked: its claims, the values shown, the warnings."""
     name: str
     notes: list[str]
     path: str | None
@@ -76,6 +78,7 @@ class ExampleReport:
     model: Any = field(default=None, repr=False)
 
     def count(self, status: str) -> int:
+        """How many claims have this status."""
         return sum(c.status == status for c in self.claims)
 
     @property
@@ -84,13 +87,15 @@ class ExampleReport:
         return self.count(WRONG) == 0
 
     def __getitem__(self, name: str) -> ClaimResult:
+        """The claim (or example) of that name."""
         for c in self.claims:
             if c.name == name:
                 return c
         raise KeyError(f"no claim {name!r} in {self.name!r}; claims: "
                        f"{', '.join(c.name for c in self.claims)}")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
         return {"name": self.name, "claims": [c.to_dict() for c in self.claims],
                 "warnings": list(self.warnings)}
 
@@ -110,6 +115,7 @@ class ExampleReport:
         return "; ".join(parts)
 
     def to_text(self) -> str:
+        """The report as a text table."""
         lines = [f"== {self.name} =="]
         lines += [f"   {n}" for n in self.notes]
         if self.path:
@@ -130,6 +136,7 @@ class ExampleReport:
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
+        """The report as Markdown (a table per example)."""
         out = [f"### {self.name}", ""]
         if self.notes:
             out += [" ".join(self.notes), ""]
@@ -153,6 +160,7 @@ class ExampleReport:
         return "\n".join(out)
 
     def to_html(self) -> str:
+        """The report as HTML (a notebook's display)."""
         e = html.escape
         colour = {OK: "#1a7f37", TRUNCATED: "#9a6700", WRONG: "#cf222e"}
         parts = [f"<h4>{e(self.name)}</h4>"]
@@ -176,6 +184,7 @@ class ExampleReport:
         return "".join(parts)
 
     def __repr__(self) -> str:
+        """The text table."""
         return self.to_text()
 
     def _repr_html_(self) -> str:
@@ -195,7 +204,7 @@ def _rows_of(text: str) -> list[str]:
             + ("]" if i == n - 1 else "") for i, p in enumerate(parts)]
 
 
-def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     """A text table whose matrix cells take one line per row; the last column wraps."""
     cells = [[[h] for h in head]] + [[_rows_of(c) for c in r[:3]] + [[r[3]]] + [[r[4]]]
                                      for r in rows]
@@ -237,15 +246,19 @@ class Report:
     """The result of checking one or more files: a list of :class:`ExampleReport`."""
 
     def __init__(self, examples: list[ExampleReport]) -> None:
+        """A report of these examples, in order."""
         self.examples = list(examples)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[ExampleReport]:
+        """The examples, in order."""
         return iter(self.examples)
 
     def __len__(self) -> int:
+        """The number of examples."""
         return len(self.examples)
 
     def __getitem__(self, key: int | str) -> ExampleReport:
+        """The claim (or example) of that name."""
         if isinstance(key, int):
             return self.examples[key]
         for ex in self.examples:
@@ -254,10 +267,12 @@ class Report:
         raise KeyError(f"no example {key!r}; examples: {[e.name for e in self.examples]}")
 
     def __add__(self, other: Report) -> Report:
+        """The examples of both reports."""
         return Report(self.examples + other.examples)
 
     @property
     def claims(self) -> list[ClaimResult]:
+        """Every claim of every example."""
         return [c for ex in self.examples for c in ex.claims]
 
     @property
@@ -274,10 +289,12 @@ class Report:
                 f"claim{'s' * (len(cs) != 1)}: {n[OK]} ok, {n[TRUNCATED]} truncated, "
                 f"{n[WRONG]} wrong{_carried(cs)}; {w} warning{'s' * (w != 1)}")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
         return {"examples": [ex.to_dict() for ex in self.examples]}
 
     def to_json(self, indent: int | None = 2) -> str:
+        """``--format json``."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def recap(self) -> list[str]:
@@ -292,15 +309,18 @@ class Report:
         return lines
 
     def to_text(self) -> str:
+        """The report as a text table."""
         tail = self.summary()
         if len(self.examples) > 1 and not self.ok:
             tail = "\n".join(["Wrong claims:", *self.recap(), tail])
         return "\n\n".join([ex.to_text() for ex in self.examples] + [tail])
 
     def to_markdown(self) -> str:
+        """The report as Markdown (a table per example)."""
         return "\n\n".join([ex.to_markdown() for ex in self.examples] + [f"**{self.summary()}**"])
 
     def __repr__(self) -> str:
+        """The text table."""
         return self.to_text()
 
     def _repr_html_(self) -> str:

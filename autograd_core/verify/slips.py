@@ -168,8 +168,9 @@ def other_entries(model: Model, target: Target, true: list[Any]) -> list[Candida
                 for k, z in enumerate(whole.items):
                     label = whole.entry_label(num.name, k)
                     if label != str(num):
-                        g = model.derivative(Q.scalar(z), ds, target, num.line).values()
-                        out.append(Candidate(f"index mix-up: this is ∂{label}/∂{den}", g, False))
+                        gs = model.derivative(Q.scalar(z), ds, target, num.line).values()
+                        out.append(Candidate(f"index mix-up: this is ∂{label}/∂{den}", gs,
+                                             False))
     return out
 
 
@@ -291,26 +292,8 @@ def _kind(node: Value) -> str:
 
 def grads_with(z: Value, wrt: list[Value], override: Override) -> list[Any]:
     """∂z/∂w back-propagated with some nodes' rules replaced (the engine's one loop)."""
-    try:
-        table = build_grad(z, wrt, seed=T.ONE, bprop_override=override)
-    except TypeError:  # an engine without the hook yet (until it lands on main)
-        return _grads_without_hook(z, wrt, override)
+    table = build_grad(z, wrt, seed=T.ONE, bprop_override=override)
     return [T.data(table.get(w, 0)) for w in wrt]
-
-
-def _grads_without_hook(z: Value, wrt: list[Value], override: Override) -> list[Any]:
-    """The same back-propagation for an engine without ``bprop_override`` (temporary)."""
-    grads: dict[Value, Any] = {z: T.ONE}
-    for node in reversed(topological_order(z)):
-        g = grads.get(node)
-        if g is None or node.is_leaf:
-            continue
-        rule = override(node) or node.op.bprop
-        assert rule is not None
-        contributions = rule(tuple(i.data for i in node.inputs), node.data, g)
-        for parent, c in zip(node.inputs, contributions, strict=True):
-            grads[parent] = grads.get(parent, 0) + c
-    return [T.data(grads.get(w, 0)) for w in wrt]
 
 
 def _sigmoid(a: float) -> float:

@@ -390,7 +390,10 @@ function mountStepper(root, data, options) {
     r: toReadable,
   };
   const keyTarget = options.globalKeys ? doc : root;
-  if (!options.globalKeys) root.tabIndex = 0;
+  if (!options.globalKeys) {  /* a widget: its keys act once it has the focus (a click) */
+    root.tabIndex = 0;
+    root.addEventListener("mousedown", () => root.focus({ preventScroll: true }), true);
+  }
   keyTarget.addEventListener("keydown", (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const t = e.target;
