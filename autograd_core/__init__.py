@@ -24,6 +24,7 @@ from .engine import (
     OutsideDomain,
     Value,
     ancestors_since,
+    apply,
     build_grad,
     constant,
     describe,
@@ -50,9 +51,9 @@ from .engine import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "AnomalyError", "Bprop", "BpropOverride", "Exact", "GradTable", "Op", "OutsideDomain",
-    "Value", "ancestors_since", "build_grad", "constant", "describe", "detect_anomaly", "dot",
-    "enable_grad", "exact", "expression", "gc_paused", "grad", "is_grad_enabled",
-    "log_softmax", "logsumexp", "no_grad", "ops", "prune", "registered", "release", "softmax",
+    "AnomalyError", "Bprop", "BpropOverride", "Exact", "GradTable", "Op", "OutsideDomain", "Value",
+    "ancestors_since", "apply", "build_grad", "constant", "describe", "detect_anomaly", "dot",
+    "enable_grad", "exact", "expression", "gc_paused", "grad", "is_grad_enabled", "log_softmax",
+    "logsumexp", "no_grad", "ops", "prune", "registered", "release", "softmax",
     "topological_order", "vsum",
 ]

@@ -21,6 +21,7 @@ SUBCOMMAND_MODULES: list[str] = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``backprop`` parser, with every subcommand's own."""
     parser = argparse.ArgumentParser(
         prog="backprop",
         description="Back-propagation you can read, draw and check.",

@@ -17,21 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autograd_core import Value
+from autograd_core import Value, ops
 from autograd_core import softmax as _softmax
 
-ACTIVATIONS: tuple[str, ...] = (
-    "identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax",
-)
-
-#: Element-wise activations: name -> function of one Value.
+#: Element-wise activations: name -> function of one Value (the engine's activation ops).
 ELEMENTWISE: dict[str, Callable[[Value], Value]] = {
-    "step": Value.step,
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,
+    block.kind: getattr(Value, block.kind) for block in ops.registered(ops.ACTIVATION)
 }
+
+ACTIVATIONS: tuple[str, ...] = ("identity", *ELEMENTWISE, "softmax")
 
 
 def check_activation(name: str, *, output: bool = True) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core import ops
+
 from .layers import MLP
 
-_TO_TORCH = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "leaky_relu": "LeakyReLU",
-             "softmax": "Softmax"}
+# each activation's torch.nn module, as its op block names it (step has none)
+_TO_TORCH = {b.kind: b.torch_module for b in ops.registered(ops.ACTIVATION) if b.torch_module}
+_TO_TORCH["softmax"] = "Softmax"
 
 
 def _torch() -> Any:

@@ -123,7 +123,7 @@ def run_cli(argv: Sequence[bytes | str]) -> tuple[int, str, str]:
         err.flush()
     finally:
         sys.stdout, sys.stderr = saved
-    texts = [s.detach().getvalue().decode("utf-8", "replace")  # type: ignore[attr-defined]
+    texts = [s.detach().getvalue().decode("utf-8", "replace")
              for s in (out, err)]
     return status, texts[0], texts[1]
 

@@ -334,3 +334,15 @@ def test_an_op_of_ones_own_works_with_or_without_a_docstring():
     assert y.data == 6.0
     y.backward()
     assert x.grad == 2.0
+
+
+def test_an_op_of_ones_own_may_be_defined_again_but_not_over_the_engines():
+    """Re-running a notebook cell defines the class again: fine. Shadowing tanh: refused."""
+    for _ in range(2):
+        class Mine(ops.Op):
+            kind = "mine_for_this_test"
+    assert ops.block("mine_for_this_test") is Mine
+    with pytest.raises(TypeError, match="already has an op named 'tanh'"):
+        class Tanh(ops.Op):
+            kind = "tanh"
+    assert ops.block("tanh") is type(ops.TANH)

@@ -23,6 +23,8 @@ UNARY = {
     "sqrt": (Value.sqrt, torch.sqrt, [0.0, 1e-300, 0.25, 2.0, 1e300, INF, NAN]),
     "tanh": (Value.tanh, torch.tanh, [-1000.0, -20.0, -1.0, 0.0, 0.5, 20.0, 1000.0, NAN]),
     "sigmoid": (Value.sigmoid, torch.sigmoid, [-1000.0, -40.0, -1.0, 0.0, 1.0, 40.0, 1000.0, NAN]),
+    "softplus": (Value.softplus, torch.nn.functional.softplus, [-800.0, -3.0, 0.0, 2.0, 800.0,
+                                                               NAN]),
     "sin": (Value.sin, torch.sin, [-1000.0, -3.0, 0.0, 1.0, 1e6, NAN]),
     "cos": (Value.cos, torch.cos, [-1000.0, -3.0, 0.0, 1.0, 1e6, NAN]),
     "relu": (Value.relu, torch.relu, [-1.0, -0.0, 0.0, 2.0, -1000.0, 1000.0, NAN]),

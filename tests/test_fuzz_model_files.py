@@ -1,7 +1,8 @@
 """Fuzzing model files: mutated JSON trees (wrong types, huge numbers, deep nesting, missing
 and unknown fields) and mutated bytes (truncation, flips, insertions) give a loaded model or
-a ModelFileError, nothing else, quickly (the deadline catches an unbounded build); and the
-size check_spec predicts is the size of the model the constructors build."""
+a ModelFileError, nothing else, within 10 s each (the deadline catches an unbounded build,
+which would take minutes); and the size check_spec predicts is the size of the model the
+constructors build."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from nn import (
 )
 from nn.model_spec import check_spec
 
-FUZZ = settings(max_examples=examples(250), deadline=2000,
+FUZZ = settings(max_examples=examples(250), deadline=10_000,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 SEEDS = [

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from autograd_core.verify import Report, VerifyError, check, check_file, check_text
 
-FUZZ = settings(max_examples=examples(200), deadline=None,
+FUZZ = settings(max_examples=examples(150), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

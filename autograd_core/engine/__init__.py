@@ -25,12 +25,12 @@ from .graph import ancestors_since, prune, release, topological_order
 from .mode import detect_anomaly, enable_grad, gc_paused, is_grad_enabled, no_grad
 from .naming import describe, expression
 from .op import Bprop, Op, OutsideDomain, registered
-from .value import Value, constant
+from .value import Value, apply, constant
 
 __all__ = [
-    "AnomalyError", "Bprop", "BpropOverride", "Exact", "GradTable", "Op", "OutsideDomain",
-    "Value", "ancestors_since", "build_grad", "constant", "describe", "detect_anomaly", "dot",
-    "enable_grad", "exact", "expression", "gc_paused", "grad", "is_grad_enabled",
-    "log_softmax", "logsumexp", "no_grad", "ops", "prune", "registered", "release", "softmax",
+    "AnomalyError", "Bprop", "BpropOverride", "Exact", "GradTable", "Op", "OutsideDomain", "Value",
+    "ancestors_since", "apply", "build_grad", "constant", "describe", "detect_anomaly", "dot",
+    "enable_grad", "exact", "expression", "gc_paused", "grad", "is_grad_enabled", "log_softmax",
+    "logsumexp", "no_grad", "ops", "prune", "registered", "release", "softmax",
     "topological_order", "vsum",
 ]

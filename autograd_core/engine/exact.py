@@ -53,9 +53,14 @@ def _operand(other: Any) -> Fraction | float | Any:
 
 def _wrap(result: Any) -> Any:
     """Fraction results become Exact again (Fraction's operators return plain Fractions)."""
-    if isinstance(result, Fraction) and not isinstance(result, Exact):
-        return Exact(result)
+    if result.__class__ is Fraction:
+        exact = _new(Exact)  # already in lowest terms: no need to normalise again
+        exact._numerator, exact._denominator = result._numerator, result._denominator
+        return exact
     return result
+
+
+_new = object.__new__
 
 
 class Exact(Fraction):

@@ -131,6 +131,10 @@ class Op:
     leaf_role: ClassVar[str] = ""
     #: the ``torch`` function computing the same thing ("sigmoid": torch.sigmoid), if any
     torch: ClassVar[str | None] = None
+    #: the ``torch.nn`` module of an activation ("Sigmoid"), for carrying a network to torch
+    torch_module: ClassVar[str | None] = None
+    #: how many numbers the op takes besides its input (leaky_relu's slope: 1)
+    params: ClassVar[int] = 0
     #: True for ops whose derivative does not exist at 0 (relu, abs, step, leaky_relu)
     kinked: ClassVar[bool] = False
     #: first line of the docstring: "out = tanh a;  ∂out/∂a = 1 − out²"
@@ -141,9 +145,11 @@ class Op:
         super().__init_subclass__(**kwargs)
         if cls.__doc__:
             cls.formula = cls.__doc__.strip().splitlines()[0]
-        if cls.kind in _REGISTRY:
-            raise TypeError(f"two op blocks are named {cls.kind!r}")
-        _REGISTRY[cls.kind] = cls
+        known = _REGISTRY.get(cls.kind)
+        if known is not None and known.__module__.startswith(__package__ or "autograd_core"):
+            raise TypeError(f"the engine already has an op named {cls.kind!r} "
+                            f"({known.__qualname__}): give yours another kind")
+        _REGISTRY[cls.kind] = cls  # an op of one's own may be defined again (a notebook cell)
 
     def __init__(self, param: Any = None, *, at_kink: bool = False) -> None:
         self.param = param
@@ -203,6 +209,12 @@ def _same_op(name: str, param: Any, at_kink: bool) -> Op:
 def registered(group: str | None = None) -> Iterator[type[Op]]:
     """The op blocks, in the order they were written (only those of one ``group``, if given)."""
     return (b for b in _REGISTRY.values() if group is None or b.group == group)
+
+
+def elementwise() -> dict[str, type[Op]]:
+    """The functions of one number a formula may call, by name: every FUNCTION and
+    ACTIVATION block (``Value`` has a method of the same name for each)."""
+    return {b.kind: b for b in _REGISTRY.values() if b.group in (FUNCTION, ACTIVATION)}
 
 
 def block(name: str) -> type[Op]:

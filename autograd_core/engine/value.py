@@ -370,6 +370,7 @@ class Value:
     # ------------------------------------------------------------ activations (ops/activations)
     tanh = _unary(act.TANH)
     sigmoid = _unary(act.SIGMOID)
+    softplus = _unary(act.SOFTPLUS)
     relu = _kinked(act.RELU)
     abs = _kinked(act.ABS)
     __abs__ = abs

@@ -22,9 +22,11 @@ people and other tools.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -102,6 +104,10 @@ def _json_number(x: Any) -> Any:
     return x if math.isfinite(x) else None
 
 
+#: A key holds every variant's numbers: 64 MiB is far beyond any class.
+MAX_KEY_BYTES = 64 * 2**20
+
+
 def read_key(path: str | os.PathLike[str]) -> Key:
     """Read ``key.json``; a file that is not a key says so, naming the file."""
     p = Path(path)
@@ -109,14 +115,26 @@ def read_key(path: str | os.PathLike[str]) -> Key:
     if p.is_dir():
         raise ExerciseError("is a directory, not a key.json", None, shown)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        with p.open("rb") as f:  # in pieces: /dev/zero or a huge file is never read whole
+            chunks = iter(lambda: f.read(1 << 16), b"")
+            raw = b"".join(itertools.islice(chunks, MAX_KEY_BYTES // (1 << 16) + 1))
     except OSError as e:
         raise ExerciseError(f"cannot read the key: {e.strerror or e}", None, shown) from None
+    if len(raw) > MAX_KEY_BYTES:
+        raise ExerciseError(f"more than {MAX_KEY_BYTES:,} bytes: too large for a key", None,
+                            shown)
+    try:
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as e:
         raise ExerciseError(f"not a key: not UTF-8 text (byte {e.start})", None, shown) from None
     except json.JSONDecodeError as e:
         raise ExerciseError(f"not a key: invalid JSON ({e.msg})", e.lineno, shown,
                             column=e.colno) from None
+    except RecursionError:
+        raise ExerciseError("not a key: JSON nested too deeply", None, shown) from None
+    except ValueError:  # Python's limit on the digits of an integer
+        raise ExerciseError(f"not a key: a number with more than "
+                            f"{sys.get_int_max_str_digits()} digits", None, shown) from None
     try:
         return key_from_dict(data)
     except (KeyError, TypeError, ValueError) as e:

@@ -10,8 +10,9 @@ The tree is walked with an explicit stack, not by recursion, so a sum of 10⁵ t
 an exact Fraction for ``backprop verify`` (paper arithmetic).
 
 What the functions compute (``x`` a Value, applied entry by entry unless said otherwise):
-``exp log=ln sqrt abs sin cos sigmoid tanh relu step identity softplus`` as the engine's
-methods (softplus = ln(1 + eˣ), smooth everywhere); ``leaky_relu(x, slope=0.01)``;
+every function of one number the engine's op registry has (``exp log=ln sqrt abs sin cos
+sigmoid tanh softplus relu step``, ``leaky_relu(x, slope=0.01)``) as its Value method, and
+``identity``;
 ``max(a, b)``, ``min(a, b)`` entry by entry with broadcasting (a tie splits the gradient
 ½–½, as PyTorch's ``maximum``), ``max(v)``, ``min(v)`` of a vector or matrix;
 ``softmax log_softmax logsumexp`` on a vector (a matrix: row by row); ``sum``, ``mean``;
@@ -28,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import Value, build_grad, log_softmax, logsumexp, softmax
+from .. import Value, build_grad, log_softmax, logsumexp, ops, softmax
 from . import tensor as T
 from .errors import FormulaError
 from .syntax import Binary, Call, Index, ListExpr, Name, Num, Transpose, Unary
@@ -38,20 +39,11 @@ Lookup = Callable[[str], Q]
 NumberOf = Callable[[Num], Item]
 
 
-def _softplus(v: Value) -> Value:
-    method = getattr(v, "softplus", None)
-    if method is not None:
-        return method()  # type: ignore[no-any-return]
-    from nn.losses import softplus
-
-    return softplus(v)
-
-
+# the engine's functions of one number (Value has a method of each op's name), and aliases
 UNARY: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp, "log": Value.log, "ln": Value.log, "sqrt": Value.sqrt, "abs": Value.abs,
-    "sin": Value.sin, "cos": Value.cos, "step": Value.step, "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh, "relu": Value.relu, "identity": lambda v: v, "softplus": _softplus,
+    name: getattr(Value, name) for name, block in ops.elementwise().items() if not block.params
 }
+UNARY.update(ln=Value.log, identity=lambda v: v)
 _ERRORS = (ShapeError, ValueError, ZeroDivisionError, OverflowError, TypeError)
 
 

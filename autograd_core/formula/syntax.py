@@ -20,17 +20,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import ops
 from .errors import FormulaError
 from .lexer import Token
 
-# function name -> (min args, max args)
+# function name -> (min args, max args): every function of one number the engine has (its op
+# registry: exp, log, …, leaky_relu(x, slope)), then what the formula language adds on top
 FUNCTIONS: dict[str, tuple[int, int]] = {
-    "exp": (1, 1), "log": (1, 1), "ln": (1, 1), "sqrt": (1, 1), "abs": (1, 1),
-    "sin": (1, 1), "cos": (1, 1),
-    "identity": (1, 1), "step": (1, 1), "sigmoid": (1, 1), "tanh": (1, 1), "relu": (1, 1),
-    "leaky_relu": (1, 2), "softmax": (1, 1), "log_softmax": (1, 1), "logsumexp": (1, 1),
+    **{name: (1, 1 + block.params) for name, block in ops.elementwise().items()},
+    "ln": (1, 1), "identity": (1, 1),
+    "softmax": (1, 1), "log_softmax": (1, 1), "logsumexp": (1, 1),
     "sum": (1, 1), "mean": (1, 1), "dot": (2, 2), "outer": (2, 2), "transpose": (1, 1),
-    "grad": (2, 2), "softplus": (1, 1), "max": (1, 2), "min": (1, 2),
+    "grad": (2, 2), "max": (1, 2), "min": (1, 2),
     "bce": (2, 2), "binary_cross_entropy": (2, 2), "cross_entropy": (2, 2),
     "softmax_cross_entropy": (2, 2), "categorical_cross_entropy": (2, 2),
 }

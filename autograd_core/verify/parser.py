@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from nn import activations as nn_activations
+
 from ..formula.errors import FormulaError
 from ..formula.lexer import Token
 from ..formula.syntax import (
@@ -54,8 +56,7 @@ from .lexer import FREE_TEXT, KEYWORDS, Statement, statements
 from .numbers import NumberError, Written, written
 from .vary import EXERCISE_KEYWORDS, parse_points, parse_vary
 
-ACTIVATIONS = ("identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax",
-               "softplus")
+ACTIVATIONS = nn_activations.ACTIVATIONS
 MAX_STEPS = 10_000  # perceptron steps (each defines three quantities)
 MAX_ENTRIES = 10_000  # numbers in one literal
 

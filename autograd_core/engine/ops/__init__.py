@@ -15,13 +15,14 @@ vector      LOGSUMEXP                             one node over a vector
 Each block registers itself (:func:`~autograd_core.engine.op.registered`).
 """
 
-from ..op import Op, OutsideDomain, block, registered
+from ..op import ACTIVATION, FUNCTION, Op, OutsideDomain, block, elementwise, registered
 from .activations import (
     ABS,
     ABS_AT_KINK,
     RELU,
     RELU_AT_KINK,
     SIGMOID,
+    SOFTPLUS,
     STEP,
     STEP_AT_KINK,
     TANH,
@@ -33,8 +34,8 @@ from .leaves import CONST, INPUT, NUMBER, PARAM
 from .vector import LOGSUMEXP
 
 __all__ = [
-    "ABS", "ABS_AT_KINK", "ADD", "CONST", "COS", "DIV", "EXP", "INPUT", "LOG", "LOGSUMEXP",
-    "MUL", "NEG", "NUMBER", "Op", "OutsideDomain", "PARAM", "POW", "RELU", "RELU_AT_KINK",
-    "SIGMOID", "SIN", "SQRT", "STEP", "STEP_AT_KINK", "SUB", "SUM", "TANH", "block",
-    "leaky_relu", "pow_const", "power_rule", "registered",
+    "ABS", "ABS_AT_KINK", "ACTIVATION", "ADD", "CONST", "COS", "DIV", "EXP", "FUNCTION", "INPUT",
+    "LOG", "LOGSUMEXP", "MUL", "NEG", "NUMBER", "Op", "OutsideDomain", "PARAM", "POW", "RELU",
+    "RELU_AT_KINK", "SIGMOID", "SIN", "SOFTPLUS", "SQRT", "STEP", "STEP_AT_KINK", "SUB", "SUM",
+    "TANH", "block", "elementwise", "leaky_relu", "pow_const", "power_rule", "registered",
 ]

@@ -13,22 +13,22 @@ import math
 from typing import Any
 
 from ..op import ACTIVATION, FUNCTION, Contributions, Inputs, Number, Op, instance
-from .support import number_of, one_like, zero_like
+from .support import is_number, number_of, one_like, zero_like
 
 
-class Tanh(Op):
-    """out = tanh a;  ∂out/∂a = 1 − tanh²a = 1 − out²"""
+class Step(Op):
+    """out = 1 if a > 0 else 0 (Heaviside, the perceptron's threshold);  ∂out/∂a = 0"""
 
-    kind, symbol, notation, micrograd, group, torch = "tanh", "tanh", "tanh({0})", "tanh", \
-        ACTIVATION, "tanh"
+    kind, symbol, notation, micrograd, group = "step", "step", "step({0})", "step", ACTIVATION
+    kinked = True
 
     @staticmethod
     def forward(a: Number) -> Number:
-        return math.tanh(a)  # finite and exact at any |a|
+        return one_like(a) if a > 0 else zero_like(a)
 
     @staticmethod
     def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
-        return (G * (1.0 - out * out),)
+        return (0.0,)
 
 
 class Sigmoid(Op):
@@ -36,6 +36,7 @@ class Sigmoid(Op):
 
     kind, symbol, notation, micrograd, group, torch = "sigmoid", "σ", "σ({0})", "sigmoid", \
         ACTIVATION, "sigmoid"
+    torch_module = "Sigmoid"
 
     @staticmethod
     def forward(a: Number) -> Number:
@@ -50,12 +51,48 @@ class Sigmoid(Op):
         return (G * (out * (1.0 - out)),)
 
 
+class Tanh(Op):
+    """out = tanh a;  ∂out/∂a = 1 − tanh²a = 1 − out²"""
+
+    kind, symbol, notation, micrograd, group, torch = "tanh", "tanh", "tanh({0})", "tanh", \
+        ACTIVATION, "tanh"
+    torch_module = "Tanh"
+
+    @staticmethod
+    def forward(a: Number) -> Number:
+        return math.tanh(a)  # finite and exact at any |a|
+
+    @staticmethod
+    def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
+        return (G * (1.0 - out * out),)
+
+
+class Softplus(Op):
+    """out = ln(1 + eᵃ);  ∂out/∂a = σ(a)   (a smooth relu)"""
+
+    kind, symbol, notation, micrograd, group = "softplus", "softplus", "softplus({0})", \
+        "softplus", ACTIVATION
+    torch, torch_module = "nn.functional.softplus", "Softplus"
+
+    @staticmethod
+    def forward(a: Number) -> Number:
+        """a + ln(1 + e⁻ᵃ) for a ≥ 0, ln(1 + eᵃ) below: no overflow on either side."""
+        if a >= 0:
+            return a + math.log1p(math.exp(-a))
+        return math.log1p(math.exp(a))
+
+    @staticmethod
+    def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
+        a = inputs[0]
+        return (G * (Sigmoid.forward(a) if is_number(a) else a.sigmoid()),)
+
+
 class Relu(Op):
     """out = max(0, a);  ∂out/∂a = 1 if a > 0 else 0   (0 at a = 0, as PyTorch)"""
 
     kind, symbol, notation, micrograd, group, torch = "relu", "relu", "relu({0})", "ReLU", \
         ACTIVATION, "relu"
-    kinked = True
+    torch_module, kinked = "ReLU", True
 
     @staticmethod
     def forward(a: Number) -> Number:
@@ -71,8 +108,8 @@ class LeakyRelu(Op):
 
     kind, symbol, notation, micrograd, group = "leaky_relu", "leaky", "leaky({0})", \
         "leaky_relu", ACTIVATION
-    torch = "nn.functional.leaky_relu"
-    kinked = True
+    torch, torch_module = "nn.functional.leaky_relu", "LeakyReLU"
+    kinked, params = True, 1
 
     @classmethod
     def variant(cls, slope: Any, at_kink: bool = False) -> Op:
@@ -104,22 +141,8 @@ class Abs(Op):
         return (G if a > 0 else (-G if a < 0 else 0.0),)
 
 
-class Step(Op):
-    """out = 1 if a > 0 else 0 (Heaviside, the perceptron's threshold);  ∂out/∂a = 0"""
-
-    kind, symbol, notation, micrograd, group = "step", "step", "step({0})", "step", ACTIVATION
-    kinked = True
-
-    @staticmethod
-    def forward(a: Number) -> Number:
-        return one_like(a) if a > 0 else zero_like(a)
-
-    @staticmethod
-    def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
-        return (0.0,)
-
-
 TANH = instance(Tanh)
+SOFTPLUS = instance(Softplus)
 SIGMOID = instance(Sigmoid)
 RELU = instance(Relu)
 ABS = instance(Abs)

@@ -1,0 +1,44 @@
+"""``backprop grade`` given hostile keys and answer files: a clear ExerciseError or a graded
+zero, never a traceback, and never an unbounded read (/dev/zero as a key or an answer)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from fuzz_text import run_cli
+
+from autograd_core.exercise.answers import MAX_BYTES, read_answers
+from autograd_core.exercise.errors import ExerciseError
+from autograd_core.exercise.key import read_key
+
+ZERO = "/dev/zero"
+needs_zero = pytest.mark.skipif(not os.path.exists(ZERO), reason="no /dev/zero here")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 100_000, "nested too deeply"),
+    ('{"format": ' + "9" * 5000 + "}", "more than"),
+])
+def test_a_key_nested_too_deeply_or_with_a_huge_number_is_an_exercise_error(tmp_path, text,
+                                                                            message):
+    path = tmp_path / "key.json"
+    path.write_text(text)
+    with pytest.raises(ExerciseError, match=message):
+        read_key(path)
+    status, _, err = run_cli(["grade", str(path), str(tmp_path)])
+    assert status == 2 and err.startswith("backprop grade: ") and "Traceback" not in err
+
+
+@needs_zero
+def test_an_endless_key_is_refused_after_a_bounded_read():
+    with pytest.raises(ExerciseError, match="too large"):
+        read_key(ZERO)
+
+
+@needs_zero
+def test_an_endless_answer_file_is_refused_after_a_bounded_read():
+    """Reading /dev/zero whole never ends (or ends in MemoryError): at most MAX_BYTES + 1."""
+    answers = read_answers(ZERO)
+    assert [e.message for e in answers.errors] == [
+        f"more than {MAX_BYTES:,} bytes: too large for an answer file"]
