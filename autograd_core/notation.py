@@ -29,12 +29,12 @@ Indices below 10 are written side by side (₂₁), larger ones with a comma (�
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from . import Value, topological_order
+from . import expression as engine_expression
 
 SUPERSCRIPT = str.maketrans("0123456789+−-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾")
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -194,97 +194,40 @@ def latex(label: str, *, layered: bool = True) -> str:
     return symbol(label, layered=layered).latex()
 
 
-# ------------------------------------------------------------------ expressions
-_INFIX = {"add": (" + ", 1), "sub": (" − ", 1), "mul": ("·", 2), "div": ("/", 2)}
-_INFIX_TEX = {"add": " + ", "sub": " - ", "mul": r" \cdot ", "div": " / "}
-_CALLS = {"sigmoid": ("σ", r"\sigma"), "tanh": ("tanh", r"\tanh"), "exp": ("exp", r"\exp"),
-          "log": ("ln", r"\ln"), "sin": ("sin", r"\sin"), "cos": ("cos", r"\cos"),
-          "sqrt": ("√", r"\sqrt"), "relu": ("relu", r"\mathrm{relu}"),
-          "step": ("step", r"\mathrm{step}"), "abs": ("abs", r"\mathrm{abs}"),
-          "logsumexp": ("logsumexp", r"\mathrm{logsumexp}")}
-_ATOM = 9
-NameFn = Callable[[Value], str | None]
+# ------------------------------------------------------------------ groups
+def group_title(path: str) -> str:
+    """A group's heading in words, 1-based as the slides count, innermost first:
+    ``layers.0.neurons.1`` → "neuron 2 of layer 1", ``layers.1`` → "layer 2",
+    ``model.blocks.0`` → "block 1 of model". A plural word before a number is made singular.
 
-
-def number(x: object) -> str:
-    """A number as the pictures print it: 4 significant digits, one minus sign (−), no −0."""
-    v = float(getattr(x, "data", x))  # type: ignore[arg-type]
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
-    s = f"{v:.4g}"
-    return "0" if s in ("-0", "0") else s.replace("-", "−")
-
-
-class _Writer:
-    """Writes one node's expression down to ``depth`` levels (deeper nodes: ``…``)."""
-
-    def __init__(self, name: NameFn, tex: bool) -> None:
-        self.name = name
-        self.tex = tex
-
-    def write(self, v: Value, depth: int, top: bool = False) -> tuple[str, int]:
-        """(text, precedence) of ``v``; named nodes are written by their name."""
-        if not top:
-            given = self.name(v)
-            if given is not None:
-                return given, _ATOM
-        if v.op.bprop is None:
-            return (number(v) if not self.tex else number(v).replace("−", "-")), _ATOM
-        if depth <= 0:
-            return "…" if not self.tex else r"\dots", _ATOM
-        return self.compose(v, depth - 1)
-
-    def arg(self, v: Value, depth: int, least: int) -> str:
-        s, prec = self.write(v, depth)
-        if prec < least:
-            return rf"\left({s}\right)" if self.tex else f"({s})"
-        return s
-
-    def compose(self, v: Value, depth: int) -> tuple[str, int]:
-        """An op node written from its inputs, in infix where the slides write infix."""
-        name, ins = v.op.name, v.inputs
-        if name in _INFIX and len(ins) == 2:
-            sep, prec = _INFIX[name]
-            sep = _INFIX_TEX[name] if self.tex else sep
-            right = prec + (1 if name in ("sub", "div") else 0)
-            return self.arg(ins[0], depth, prec) + sep + self.arg(ins[1], depth, right), prec
-        if name == "sum":
-            terms = [self.arg(i, depth, 1) for i in ins]
-            if len(terms) > 4:
-                terms = [*terms[:2], r"\dots" if self.tex else "…", terms[-1]]
-            return " + ".join(terms), 1
-        if name == "neg":
-            return "-" + self.arg(ins[0], depth, 3) if self.tex else "−" + self.arg(
-                ins[0], depth, 3), 2
-        if v.op.param is not None and name.startswith("pow"):
-            return self.power(ins[0], v.op.param, depth), 3
-        if name == "pow":
-            base, exponent = self.arg(ins[0], depth, 4), self.arg(ins[1], depth, 4)
-            return (f"{base}^{{{exponent}}}" if self.tex else f"{base}^{exponent}"), 3
-        return self.call(v, depth), _ATOM
-
-    def power(self, base: Value, c: float, depth: int) -> str:
-        b = self.arg(base, depth, 4)
-        shown = f"{c:g}"
-        if self.tex:
-            return f"{b}^{{{shown}}}"
-        if re.fullmatch(r"-?\d+", shown):
-            return b + shown.replace("-", "−").translate(SUPERSCRIPT)
-        return f"{b}^{shown}"
-
-    def call(self, v: Value, depth: int) -> str:
-        args = ", ".join(self.write(i, depth)[0] for i in v.inputs)
-        name = v.op.name
-        if name.startswith("leaky_relu"):
-            fn = r"\mathrm{leaky}" if self.tex else "leaky"
+    >>> group_title("layers.0.neurons.1")
+    'neuron 2 of layer 1'
+    """
+    parts = path.split(".")
+    pieces: list[str] = []
+    k = 0
+    while k < len(parts):
+        word = parts[k]
+        numbered = k + 1 < len(parts) and _short(parts[k + 1]) and parts[k + 1].isdecimal()
+        if numbered and word:
+            singular = word[:-1] if len(word) > 1 and word.endswith("s") else word
+            pieces.append(f"{singular} {int(parts[k + 1]) + 1}")
+            k += 2
         else:
-            uni, tex = _CALLS.get(name, (name, _latex_word(name)))
-            fn = tex if self.tex else uni
-        if self.tex and name == "sqrt":
-            return rf"\sqrt{{{args}}}"
-        return rf"{fn}\left({args}\right)" if self.tex else f"{fn}({args})"
+            pieces.append(word)
+            k += 1
+    return " of ".join(reversed(pieces))
+
+
+# ------------------------------------------------------------------ expressions
+NameFn = Callable[[Value], str | None]
+EXPRESSION_DEPTH = 12  # levels an expression may show when it fits its width
+_PLACEHOLDER = 0xE000  # private-use characters stand for the names while LaTeX is written
+_TEX_WORDS = {"σ": r"\sigma", "tanh": r"\tanh", "exp": r"\exp", "ln": r"\ln", "sin": r"\sin",
+              "cos": r"\cos", "…": r"\dots", "∞": r"\infty", "·": r" \cdot ", "−": "-"}
+_TEX_TOKEN = re.compile(r"\d[\d.]*(?:e[+−]\d+)?|[A-Za-z]{2,}|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|[√^]?\(|.",
+                        re.DOTALL)
+_UNSUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 
 def expression(node: Value, *, width: int = 24, name: NameFn | None = None,
@@ -292,20 +235,57 @@ def expression(node: Value, *, width: int = 24, name: NameFn | None = None,
     """What ``node`` computes, written from its inputs and shortened to ``width`` characters:
     ``w·x``, ``w·x + b``, ``σ(w·x + b)``; deeper parts become ``…`` (``σ(… + b)``).
 
-    ``name(v)`` names the nodes written by name (default: labelled nodes by their label);
-    numbers are written as numbers. ``tex``: LaTeX instead of Unicode (not shortened).
+    The engine's :func:`autograd_core.expression` writes it; ``name(v)`` names the nodes
+    written by name (default: labelled nodes by their label), numbers are written as
+    numbers. ``tex``: LaTeX instead of Unicode, written in full (not shortened), ``name``
+    then giving LaTeX names.
     """
     namer: NameFn = name or (lambda v: v.label)
-    writer = _Writer(namer, tex)
-    if node.op.bprop is None:
-        return writer.write(node, 0, top=True)[0]
-    best = writer.write(node, 1, top=True)[0]
-    for depth in range(2, 12):
-        s = writer.write(node, depth, top=True)[0]
-        if (not tex and len(s) > width) or s == best:
-            break
-        best = s
-    return best
+    if not tex:
+        return engine_expression(node, width, EXPRESSION_DEPTH, namer)
+    names: list[str] = []
+
+    def placeholder(v: Value) -> str | None:
+        given = namer(v)
+        if given is None:
+            return None
+        names.append(given)
+        return chr(_PLACEHOLDER + len(names) - 1)
+
+    unicode = engine_expression(node, 10**9, EXPRESSION_DEPTH, placeholder)
+    return _to_latex(unicode, names)
+
+
+def _to_latex(unicode: str, names: list[str]) -> str:
+    r"""The engine's Unicode expression in LaTeX: σ → \sigma, · → \cdot, x² → x^{2},
+    √(a) → \sqrt{a}, a^(b) → a^{b}, (…) → \left(…\right); placeholders → ``names``."""
+    out: list[str] = []
+    closers: list[str] = []
+    root_of_next = False  # √ before an atom (√x): the next token goes under the root
+    for token in _TEX_TOKEN.findall(unicode):
+        if token == "√":
+            out.append(r"\sqrt{")
+            root_of_next = True
+            continue
+        if token[-1] == "(":
+            out.append({"√(": r"\sqrt{", "^(": "^{"}.get(token, r"\left("))
+            closers.append("}" if token in ("√(", "^(") else r"\right)")
+        elif token == ")" and closers:
+            out.append(closers.pop())
+        elif token[0] in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻":
+            out.append("^{" + token.translate(_UNSUPER) + "}")
+        elif len(token) == 1 and _PLACEHOLDER <= ord(token) < _PLACEHOLDER + len(names):
+            out.append(names[ord(token) - _PLACEHOLDER])
+        elif token in _TEX_WORDS:
+            out.append(_TEX_WORDS[token])
+        elif token.isalpha() and len(token) > 1:
+            out.append(rf"\mathrm{{{token}}}")
+        else:
+            out.append(token)
+        if root_of_next:
+            out.append("}")
+            root_of_next = False
+    return "".join(out)
 
 
 def atomic(name: str) -> bool:

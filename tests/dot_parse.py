@@ -168,8 +168,11 @@ class _Reader:
         return [name]
 
     def declare(self, name: str, cluster: str | None, attrs: dict[str, str]) -> None:
+        new = name not in self.g.nodes
         self.g.nodes.setdefault(name, {}).update(attrs)
-        if cluster is not None and name not in self.g.node_cluster:
+        while cluster is not None and not cluster.startswith("cluster"):  # {rank=same; …}
+            cluster = self.g.clusters[cluster]["parent"]  # type: ignore[assignment]
+        if new and cluster is not None:  # a node belongs where it is first declared
             self.g.node_cluster[name] = cluster
             self.g.clusters[cluster]["nodes"].append(name)  # type: ignore[union-attr]
 

@@ -39,10 +39,17 @@ def neuron(labels: list[str]):
     return y
 
 
+def edge(a: str, b: str, attrs: dict) -> tuple[str, str]:
+    """An edge as compared with the twin's: an invisible edge of a chain that orders boxes by
+    their labels (draw/order.py) keeps its two ends but not its direction, which follows the
+    labels' order."""
+    return tuple(sorted((a, b))) if attrs.get("style") == "invis" else (a, b)
+
+
 def structure(source: str):
     """Node names, edges and each node's attribute keys, as our DOT reader sees them."""
     p = parse_dot(source)
-    return (sorted(p.nodes), sorted((a, b) for a, b, _ in p.edges),
+    return (sorted(p.nodes), sorted(edge(a, b, attrs) for a, b, attrs in p.edges),
             sorted((n, tuple(sorted(a))) for n, a in p.nodes.items()), sorted(p.clusters))
 
 
@@ -53,7 +60,8 @@ def rendered_structure(graph, renderer: str):
     names = {o["_gvid"]: o["name"] for o in objects}
     nodes = sorted(o["name"] for o in objects if "nodes" not in o)
     clusters = sorted(o["name"] for o in objects if "nodes" in o)
-    edges = sorted((names[e["tail"]], names[e["head"]]) for e in data.get("edges", []))
+    edges = sorted(edge(names[e["tail"]], names[e["head"]], e)
+                   for e in data.get("edges", []))
     return nodes, edges, clusters
 
 

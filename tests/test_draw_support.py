@@ -23,8 +23,8 @@ def read(graph) -> DotGraph:
 
 
 def drawn(p: DotGraph) -> dict[str, dict[str, str]]:
-    """The nodes of the picture itself (the legend left out)."""
-    return {n: a for n, a in p.nodes.items() if not n.startswith("legend_")}
+    """The nodes of the picture itself (the legend and the invisible anchors left out)."""
+    return {n: a for n, a in p.nodes.items() if not n.startswith(("legend_", "anchor_"))}
 
 
 def lines(p: DotGraph, name: str) -> list[str]:

@@ -215,3 +215,54 @@ def test_symbol_kinds():
     assert symbol("layers.0.neurons.0.w.1").text() == "W⁽¹⁾₁₂"
     assert symbol("dl/dW2").latex() == r"\frac{\partial l}{\partial W^{(2)}}"
     assert symbol("loss").plain
+
+
+# ---------------------------------------------------------------- one expression namer
+def test_the_engine_writes_expressions_with_the_callers_names_inside():
+    """notation's expressions are the engine's (autograd_core.expression) with the slides'
+    names passed in: the same text as the engine's with the labels swapped for the names."""
+    from autograd_core import expression as engine_expression
+
+    net, loss = vo_network()
+    namer = Namer.of(loss)
+    z2 = net.layers[1].neurons[0]._last_a
+    product = z2.inputs[0]  # W⁽²⁾₁₁·x⁽¹⁾₁, unlabelled
+    assert namer.text(product) == "W⁽²⁾₁₁·x⁽¹⁾₁"
+    by_label = engine_expression(product)
+    assert by_label == "layers.1.neurons.0.w.0·layers.0.neurons.0.out"
+    named = engine_expression(product, name=lambda v: namer.named(v))
+    assert named == namer.text(product)
+
+
+def test_a_square_root_of_a_compound_is_bracketed():
+    w, x = Value(2.0, label="w"), Value(3.0, label="x")
+    assert expression((w * x).sqrt()) == "√(w·x)"  # was √w·x, which reads as (√w)·x
+    assert expression(x.sqrt() * w) == "√x·w"
+    assert Namer.of(w).latex((w * x).sqrt()) == r"\sqrt{w \cdot x}"
+
+
+def test_deep_graphs_are_named_without_walking_every_level():
+    """The levels are tried upwards and stop at the width: naming the end of a chain whose
+    full expansion would have 2⁶⁰ leaves (y = y·y) is instant."""
+    import time
+
+    y = Value(1.0001, label="x")
+    for _ in range(60):
+        y = y * y
+    start = time.perf_counter()
+    s = expression(y, width=24)
+    assert time.perf_counter() - start < 1.0
+    assert "…" in s and len(s) <= 24
+
+
+@settings(max_examples=40)
+@given(recipes())
+def test_latex_expressions_keep_the_unicode_structure(recipe):
+    """The LaTeX form is the Unicode one translated: brackets balanced, no Unicode operator
+    left, every name's LaTeX inside."""
+    z = build(recipe).z
+    namer = Namer.of(z)
+    for v in topological_order(z):
+        tex = namer.latex(v)
+        assert tex.count("{") == tex.count("}") and tex.count(r"\left(") == tex.count(r"\right)")
+        assert not set("σ·−…⁰¹²³⁴⁵⁶⁷⁸⁹") & set(tex), tex

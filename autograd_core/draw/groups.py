@@ -96,13 +96,16 @@ def extend_to_gradients(
     member: dict[Value, Path],
     grad_of: dict[Value, list[Value]],
 ) -> None:
-    """Put the nodes of a gradient graph into groups too (in place).
+    """Put the nodes of a gradient graph into groups too (in place): each joins the group
+    whose back-propagation step computed it.
 
-    A gradient ∂z/∂v joins v's group (if all the nodes it is the gradient of agree); the
-    gradient graph's other nodes inherit from their inputs as forward nodes do, except that
-    group outputs and forward nodes of other groups do not pull them in.
+    A gradient ∂z/∂v joins v's group (if all the nodes it is the gradient of agree). Another
+    node of the gradient graph (a scratch node: a product G·x, a local derivative such as
+    x·(1 − x)) joins the group its gradient-graph inputs agree on; one computed from forward
+    values only joins the group of those, a group's output included (1 − x⁽¹⁾₂ is part of
+    neuron 2's σ). An input in no group votes for none, except a leaf (an input, a number).
     """
-    closed = outputs(member)
+    gradient = set(grad_order)
     for node in grad_order:
         if node in member:
             continue
@@ -110,7 +113,9 @@ def extend_to_gradients(
         if of:
             paths: set[Path | None] = {member.get(v) for v in of}
         else:
-            paths = {member[i] for i in node.inputs if i in member and i not in closed}
+            from_gradients = [i for i in node.inputs if i in gradient and not i.is_leaf]
+            voters = from_gradients or [i for i in node.inputs if i in member or not i.is_leaf]
+            paths = {member.get(i) for i in voters}
         agreed = _agreed(paths)
         if agreed is not None:
             member[node] = agreed

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import GradTable, Value
-from ..notation import Namer, derivative
+from ..notation import Namer, derivative, group_title
 from . import style
 
 
@@ -99,7 +99,7 @@ class Labeller:
         """A collapsed group: its name, its size, its output's data (and grad)."""
         forward = [m for m in members if m in self.forward]
         params = sum(1 for m in forward if m.role == "param")
-        fields = [gname, f"{len(members)} nodes, {params} params"]
+        fields = [group_title(gname), f"{len(members)} nodes, {params} params"]
         outs = [m for m in forward if m.label is not None and m.label.endswith(".out")]
         if len(outs) == 1:
             fields.append(f"{self.name(outs[0])} = {self.fmt(outs[0].data)}")

@@ -8,12 +8,17 @@ An unlabelled node is named by what it computes, from its inputs' names, shorten
     'σ(w·x + b)'
 
 so no engine-made name (``mul@9``) ever reaches a student. The walk is iterative and looks
-at most a few levels deep (deeper parts read "…").
+at most a few levels deep (deeper parts read "…"). A caller with names of its own (the slides'
+W⁽¹⁾₂₁ for an nn label) passes them as ``name``: they then appear inside expressions too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+#: node → the name to write it by, or None to write what it computes (or its number)
+NameOf = Callable[[Any], "str | None"]
 
 MINUS = "\u2212"  # one minus sign throughout: − (not the hyphen -)
 _SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
@@ -46,21 +51,37 @@ def describe(node: Any) -> str:
     return f"{name(node)}={node.data!r}"
 
 
-def expression(node: Any, max_length: int = 32, depth: int = 4) -> str:
+def _label(node: Any) -> str | None:
+    label: str | None = node.label
+    return label
+
+
+def expression(node: Any, max_length: int = 32, depth: int = 4,
+               name: NameOf | None = None) -> str:
     """What ``node`` computes, written from its inputs' names: ``σ(w·x + b)``.
 
-    Labelled inputs are written by their label; the expression is cut to at most ``depth``
-    levels, fewer if it would be longer than ``max_length`` characters (a cut part is "…").
+    Inputs are written by ``name(input)`` when it is not None (default: their label), other
+    leaves by their number; the expression is cut to at most ``depth`` levels, fewer if it
+    would be longer than ``max_length`` characters (a cut part is "…"; one level is always
+    shown). The levels are tried from one upwards, so a deep ``depth`` costs only the levels
+    that fit.
     """
-    text = _render(node, depth)
-    while len(text) > max_length and depth > 1:
-        depth -= 1
-        text = _render(node, depth)
+    name_of = name or _label
+    text, cut = _render(node, 1, name_of)
+    for levels in range(2, depth + 1):
+        if not cut:
+            break
+        deeper, cut = _render(node, levels, name_of)
+        if len(deeper) > max_length:
+            break
+        text = deeper
     return text
 
 
-def _render(root: Any, depth: int) -> str:
-    """The expression of ``root`` down to ``depth`` levels (an explicit stack, no recursion)."""
+def _render(root: Any, depth: int, name_of: NameOf) -> tuple[str, bool]:
+    """The expression of ``root`` down to ``depth`` levels (an explicit stack, no recursion),
+    and whether a part was cut."""
+    cut = False
     done: list[tuple[str, int]] = []  # (text, precedence) of finished subexpressions
     stack: list[tuple[Any, int, bool]] = [(root, depth, False)]
     while stack:
@@ -70,25 +91,32 @@ def _render(root: Any, depth: int) -> str:
             args, done[len(done) - k:] = done[len(done) - k:], []
             done.append(_compose(node, args))
             continue
-        atom = _atom(node, levels, node is root)
+        atom = _atom(node, node is root, name_of)
+        if atom is None and levels <= 0:  # cut here: a function keeps its name, tanh(…)
+            atom, cut = _cut(node), True
         if atom is not None:
             done.append((atom, _ATOM))
             continue
         stack.append((node, levels, True))
         stack.extend((child, levels - 1, False) for child in reversed(_shown(node)))
-    return done[0][0]
+    return done[0][0], cut
 
 
-def _atom(node: Any, levels: int, is_root: bool) -> str | None:
-    """The name a node is written by without looking inside it, or None to expand it."""
+def _atom(node: Any, is_root: bool, name_of: NameOf) -> str | None:
+    """The name a node is written by without looking inside it (the root only if it is a
+    leaf), or None: what it computes is to be written."""
+    given = None if is_root and node.inputs else name_of(node)
+    if given is not None:
+        return given
     if not node.inputs:
-        return node.label if node.label is not None else number(node.data)
-    if node.label is not None and not is_root:
-        return str(node.label)
-    if levels <= 0:  # cut here: a function keeps its name, tanh(…)
-        op = node.op
-        return op.notation.format("…") if op.precedence >= 9 and op.arity == 1 else "…"
+        return number(node.data)
     return None
+
+
+def _cut(node: Any) -> str:
+    """A node written without its inputs: "…", or a function with "…" inside (tanh(…))."""
+    op = node.op
+    return op.notation.format("…") if op.precedence >= 9 and op.arity == 1 else "…"
 
 
 def _shown(node: Any) -> tuple[Any, ...]:
@@ -122,8 +150,8 @@ def _compose(node: Any, args: list[tuple[str, int]]) -> tuple[str, int]:
 
 def _parenthesised(text: str, inner: int, outer: int, *, right: bool, op: str) -> str:
     """``text`` in parentheses where the operator around it binds tighter than its own."""
-    if outer >= 9:  # a function's argument: its own parentheses are in the notation
-        return text
+    if outer >= 9:  # a function's argument: its own brackets are in the notation (not √'s)
+        return f"({text})" if op == "sqrt" and inner < 9 else text
     if inner < outer or (right and inner == outer and op in ("sub", "div")):
         return f"({text})"
     if outer == 4 and inner <= 4 and not right:  # a power's base: (a·b)², (−a)²

@@ -294,14 +294,14 @@ assert np.allclose(output_layer.weight_grads[0], engine["dl/dW2"], rtol=1e-13)
 assert np.allclose(hidden_layer.deltas, delta1, rtol=1e-13)
 
 # %% [markdown]
-# Its graph, drawn with one cluster per layer and per neuron (the labels `nn` gives its
+# Its graph, drawn with one box per layer and per neuron (the labels `nn` gives its
 # nodes tell the drawing which neuron each node belongs to):
 
 # %%
 from autograd_core.draw import draw_forward
 
 picture = draw_forward(ll, precision=4)
-assert "layers.0" in picture.source and "layers.1" in picture.source
+assert "neuron 2 of layer 1" in picture.source and "layer 2" in picture.source
 picture
 
 # %% [markdown]
