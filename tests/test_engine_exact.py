@@ -93,3 +93,65 @@ def test_exact_prints_and_formats_like_a_number():
     assert repr(e) == "Exact('7/20')" and f"{e:.3g}" == "0.35" and float(e) == 0.35
     assert isinstance(-e, Exact) and isinstance(abs(-e), Exact) and isinstance(e**2, Exact)
     assert isinstance(e ** Exact(2), Exact) and not isinstance(e**0.5, Exact)
+
+
+# ---------------------------------------------------------------- bounded exact digits
+def test_an_exact_result_beyond_the_float_range_is_the_ieee_infinity_torch_gives():
+    """10³⁰⁰ · 10³⁰⁰ has no float: the result is inf, as in float64 (not a 601-digit integer
+    that no report can print or compare); the same for ÷ and for −."""
+    big = Value(Exact(10) ** 300)
+    t = tensor(1e300)
+    for ours, theirs in ((big * big, t * t), (big / Exact(10) ** -300, t / 1e-300),
+                         (-big * big, -t * t)):
+        assert type(ours.data) is float and ours.data == theirs.item()
+        assert math.isinf(ours.data)
+
+
+def test_exact_digits_past_the_bound_become_the_correctly_rounded_float():
+    """y ← y·y twelve times from 1.001: 1.001⁴⁰⁹⁶ needs 40,000 bits exactly; beyond
+    EXACT_BITS it is a float, equal to the exact value rounded (Fraction is the oracle), and
+    its gradient agrees with torch's float64 one."""
+    x = Value(Exact("1.001"))
+    y = x
+    for _ in range(12):
+        y = y * y
+    assert type(y.data) is float
+    truth = Fraction(1001, 1000) ** 4096
+    assert y.data == pytest.approx(float(truth), rel=1e-12)
+    (g,) = grad(y, [x])
+    t = tensor(1.001)
+    ty = t
+    for _ in range(12):
+        ty = ty * ty
+    ty.backward()
+    assert_close(g, t.grad, "d(1.001^4096)/dx")
+
+
+def test_thirty_squarings_finish_as_float64_does():
+    """Each y·y doubles the digits: unbounded, line 20 would hold a million digits (minutes
+    of work). Bounded, thirty lines give float64's inf, value and gradient."""
+    x = Value(Exact("1.7"))
+    t = tensor(1.7)
+    y, ty = x, t
+    for _ in range(30):
+        y, ty = y * y, ty * ty
+    ty.backward()
+    (g,) = grad(y, [x])
+    assert type(y.data) is float and y.data == ty.item() == math.inf
+    assert g == t.grad.item() == math.inf
+
+
+@pytest.mark.parametrize(("base", "n"), [("1.7", 5000), ("-2", 3001), ("0.5", -5000),
+                                         ("1.001", 3000), ("-1.5", 2000), ("0.9", 9000)])
+def test_a_large_exact_power_is_taken_in_floats_as_float64_does(base, n):
+    ours = Value(Exact(base)) ** n
+    theirs = torch.tensor(float(base), dtype=torch.float64) ** n
+    assert type(ours.data) is float
+    assert ours.data == pytest.approx(theirs.item(), rel=1e-12)
+
+
+def test_small_exact_powers_stay_exact_however_large_the_exponent():
+    """1ⁿ, (−1)ⁿ and 0ⁿ have no digits to run away with."""
+    for base, n in (("1", 100_000), ("-1", 100_001), ("0", 50_000)):
+        y = Exact(base) ** n
+        assert isinstance(y, Exact) and y == Fraction(base) ** n

@@ -18,6 +18,18 @@ so the gradients through rational ops are exact too.
 A float that meets an Exact joins it exactly when it is a small binary fraction (an integer, a
 half, a quarter, … down to 2⁻¹⁶): the engine's own constants (0, 1, 2, ½) keep an exact
 computation exact. Any other float is an approximation, so the result is a float.
+
+Exact digits are kept while they stay few and inside the float range: a result whose numerator
+or denominator would need more than ``EXACT_BITS`` bits (about 2,400 digits), or whose size is
+2¹⁰²⁴ or more (beyond the largest float), is the float that IEEE arithmetic gives instead
+(±inf beyond the range, 0 for a digit string too small)::
+
+    >>> big = Value(Exact(10) ** 300)
+    >>> (big * big).data
+    inf
+
+Without that bound, twenty lines of ``y = y·y`` double the digits twenty times (a million digits
+and minutes of work), and a number beyond the float range could not be compared or printed.
 """
 
 from __future__ import annotations
@@ -25,6 +37,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from typing import Any
+
+EXACT_BITS = 8_000  # a numerator or denominator of more bits (~2400 digits): a float instead
+_SAFE_LOG2 = 1_000  # |log₂ x| below this is surely inside the float range (2⁻¹⁰⁷⁴ … 2¹⁰²⁴)
 
 # A float is joined exactly when it is a whole number of 2⁻¹⁶ths (and not huge).
 _EXACT_FLOAT_DENOMINATOR = 1 << 16
@@ -51,9 +66,22 @@ def _operand(other: Any) -> Fraction | float | Any:
     return other
 
 
+def ieee(x: Fraction) -> float:
+    """x as the nearest float, ±inf beyond the float range (``float()`` raises there)."""
+    try:
+        return x.numerator / x.denominator
+    except OverflowError:
+        return math.inf if x.numerator > 0 else -math.inf
+
+
 def _wrap(result: Any) -> Any:
-    """Fraction results become Exact again (Fraction's operators return plain Fractions)."""
+    """Fraction results become Exact again (Fraction's operators return plain Fractions), as
+    long as their digits are few and inside the float range (else the IEEE float)."""
     if result.__class__ is Fraction:
+        top, bottom = result.numerator.bit_length(), result.denominator.bit_length()
+        if top > EXACT_BITS or bottom > EXACT_BITS or (
+                top - bottom >= _SAFE_LOG2 and math.isinf(ieee(result))):
+            return ieee(result)
         exact = _new(Exact)  # already in lowest terms: no need to normalise again
         exact._numerator, exact._denominator = result._numerator, result._denominator
         return exact
@@ -107,15 +135,21 @@ class Exact(Fraction):
 
     def __pow__(self, other: Any) -> Any:  # type: ignore[override]
         """Exact for whole exponents (``2.0`` counts as whole); a float otherwise."""
-        if isinstance(other, float) and other.is_integer() and abs(other) < 2**31:
+        if isinstance(other, float) and other.is_integer():
             other = int(other)
+        if isinstance(other, Fraction) and other.denominator == 1:
+            other = other.numerator
+        if isinstance(other, int):
+            return _power(self, other)
         return _wrap(Fraction.__pow__(self, other))
 
     def __rpow__(self, other: Any) -> Any:  # type: ignore[override]
         base = _operand(other)
         if isinstance(base, Fraction):  # as a plain Fraction: Fraction ** Exact would come
             base = Fraction(base.numerator, base.denominator)  # back here (a subclass's
-            return _wrap(base.__pow__(Fraction(self)))  # reflected method runs first)
+            if self.denominator == 1:  # reflected method runs first)
+                return _power(base, self.numerator)
+            return _wrap(base.__pow__(Fraction(self)))
         return _wrap(Fraction.__rpow__(self, base))
 
     def __neg__(self) -> Exact:
@@ -126,6 +160,18 @@ class Exact(Fraction):
 
     def __abs__(self) -> Exact:
         return Exact(Fraction.__abs__(self))
+
+
+def _power(base: Fraction, n: int) -> Any:
+    """baseⁿ, exact when its digits stay few (see ``EXACT_BITS``), else the IEEE float: the
+    size is judged before the power is taken, which could otherwise take minutes."""
+    top, bottom = base.numerator.bit_length() - 1, base.denominator.bit_length() - 1
+    if abs(n) * max(top, bottom) <= EXACT_BITS:  # (bit_length − 1 ≤ log₂: 1ⁿ stays exact)
+        return _wrap(Fraction.__pow__(base, n))
+    try:
+        return ieee(base) ** n
+    except (OverflowError, ZeroDivisionError):  # beyond the float range: ±inf, as IEEE gives
+        return math.copysign(math.inf, -1.0 if base < 0 and n % 2 else 1.0)
 
 
 def exact(x: Any) -> Exact:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from .. import Value, vsum
+from .. import Exact, Value, vsum
 from .. import dot as scalar_dot
 
 Item = Any  # Value | Fraction | float
@@ -151,17 +151,18 @@ def _pow(x: Item, y: Item) -> Item:
     if isinstance(e, Fraction) and e.denominator == 1:
         if abs(e.numerator) > MAX_EXPONENT:
             raise ValueError(f"the exponent {e.numerator} is beyond ±{MAX_EXPONENT}")
-        base = lift(x)
-        v = base.data
-        if isinstance(v, Fraction) and abs(e.numerator) * (
-                v.numerator.bit_length() + v.denominator.bit_length()) > EXACT_BITS:
-            base = base * 0.1 / 0.1  # the exact digits would run away: go through floats
-        return base ** int(e)
+        return lift(x) ** int(e)  # beyond Exact's EXACT_BITS bits, or ±1e308: a float
     return lift(x) ** float(e)
 
 
 MAX_EXPONENT = 10_000  # |n| of x^n
-EXACT_BITS = 8_000  # an exact power of more bits (~2400 digits) is taken in floats
+
+
+def _exact(x: Item) -> Item:
+    """A number written in a formula (a Fraction) as an :class:`~autograd_core.Exact`, whose
+    arithmetic is bounded: beyond ``EXACT_BITS`` bits or the float range it gives the IEEE
+    float (``1e300 * 1e300`` is inf, as in floats, not a 601-digit integer)."""
+    return Exact(x) if x.__class__ in (Fraction, int) else x
 
 
 def extreme(x: Item, y: Item, sign: int) -> Value:
@@ -181,10 +182,10 @@ def fold_extreme(items: Sequence[Item], sign: int) -> Value:
 
 
 BINARY: dict[str, Callable[[Item, Item], Item]] = {
-    "+": lambda x, y: x + y,
-    "-": lambda x, y: x - y,
-    "*": lambda x, y: x * y,
-    "/": lambda x, y: x / y,
+    "+": lambda x, y: _exact(x) + _exact(y),
+    "-": lambda x, y: _exact(x) - _exact(y),
+    "*": lambda x, y: _exact(x) * _exact(y),
+    "/": lambda x, y: _exact(x) / _exact(y),
     "^": _pow,
     "max": lambda x, y: extreme(x, y, 1),
     "min": lambda x, y: extreme(x, y, -1),
