@@ -89,3 +89,15 @@ def test_digits_past_the_bound_still_check_a_right_claim():
     assert ex.claims[0].status == "ok"
     assert ex.claims[0].computed == pytest.approx(value, rel=1e-12)
     assert ex.claims[1].computed == pytest.approx(gradient, rel=1e-12)
+
+
+def test_a_finite_value_past_sixteen_digits_is_written_in_scientific_notation():
+    """1.7¹⁰⁰⁰ ≈ 2.811e+230 is printed so, not as 231 digits (nor its gradient)."""
+    value = f"{torch.tensor(1.7, dtype=F64) ** 1000:.4g}"
+    slope = f"{1000 * torch.tensor(1.7, dtype=F64) ** 999:.4g}"
+    text = "input x = 1.7\nlet y = x^1000\nloss l = y\nclaim y = 1\nclaim dl/dx = 1\n"
+    (ex,) = check_text(text)
+    assert [c.computed_text for c in ex.claims] == [value, slope]
+    solution = solve_text(text).to_text()
+    assert f"= {value}" in solution and f"= {slope}" in solution
+    assert len(max(solution.split(), key=len)) < 40

@@ -31,6 +31,11 @@ from .quantities import Named, Quantity
 from .rounding import Precision
 
 MAX_PATHS = 6
+MAX_WRITTEN = 40  # a path product of more nodes is written ∂P/∂q with its number
+# A product grows by at least a node per link, less one where a −1 cancels a sign: past this
+# size it can never shrink back to MAX_WRITTEN, so it is not kept (a chain of 3,000 unlabelled
+# links kept products 9,000 nodes deep: a RecursionError, and quadratic work).
+MAX_KEPT = MAX_WRITTEN + 8
 KINK_NOTES = {
     "relu": "relu′(0) taken as 0, as PyTorch does",
     "abs": "|a|′ at a = 0 taken as 0, as PyTorch does",
@@ -57,6 +62,9 @@ class Contribution:
         return out
 
 
+_ONE = Num(1, "1")
+
+
 def _is(e: Expr, value: int) -> bool:
     return isinstance(e, Num) and e.text == str(value)
 
@@ -67,25 +75,38 @@ def negate(e: Expr) -> Expr:
 
 def times(a: Expr, b: Expr) -> Expr:
     """a · b with the ones dropped and the signs pulled in front."""
-    if _is(a, 1):
-        return b
-    if _is(b, 1):
-        return a
-    if _is(a, -1):
-        return negate(b)
-    if _is(b, -1):
-        return negate(a)
-    if isinstance(a, Neg):
-        return negate(times(a.arg, b))
-    if isinstance(b, Neg):
-        return negate(times(a, b.arg))
-    return Bin("·", a, b)
+    negative = False
+    while True:  # the signs of both factors, peeled off (−(−x) is x)
+        if _is(a, -1):
+            a, negative = _ONE, not negative
+        elif _is(b, -1):
+            b, negative = _ONE, not negative
+        elif isinstance(a, Neg):
+            a, negative = a.arg, not negative
+        elif isinstance(b, Neg):
+            b, negative = b.arg, not negative
+        else:
+            break
+    out = b if _is(a, 1) else a if _is(b, 1) else Bin("·", a, b)
+    if not negative:
+        return out
+    return _minus_one() if _is(out, 1) else negate(out)
 
 
-def _size(e: Expr) -> int:
+def _minus_one() -> Num:
+    return Num(-1, "-1")
+
+
+def _size(e: Expr, limit: int = MAX_KEPT) -> int:
+    """The number of nodes of e, counted up to ``limit + 1`` (enough to know it is too big
+    to write; a walk with a stack, so no tree is too deep)."""
     from .expr import _children
 
-    return 1 + sum(_size(c) for c in _children(e))
+    count, stack = 0, [e]
+    while stack and count <= limit:
+        count += 1
+        stack.extend(_children(stack.pop()))
+    return count
 
 
 def kink_note(node: Value) -> str:
@@ -109,6 +130,8 @@ class Backward:
         self.exprs = Expressions(named, precision)
         self.table = build_grad(root, keep_terms=True)
         self._locals: dict[Value, list[Any]] = {}
+        self._positions: dict[Value, dict[Value, list[int]]] = {}  # consumer: input → places
+        self._operands: dict[Value, tuple[list[Expr], Expr]] = {}  # consumer: (ins, out)
         self._subs: dict[Value, Backward] = {}
         self._written: dict[str, Expr] = {}  # each line's formula, for the δ recursion
         self.jac: dict[Value, dict[Value, Contribution]] = {}
@@ -130,9 +153,11 @@ class Backward:
         for c in dict.fromkeys(c for c, _ in self.table.terms(node)):
             if c not in self._locals:
                 self._locals[c] = local_derivatives(c)
-            for k, inp in enumerate(c.inputs):
-                if inp is node:
-                    out.append((c, k, self._locals[c][k]))
+                places: dict[Value, list[int]] = {}
+                for k, inp in enumerate(c.inputs):
+                    places.setdefault(inp, []).append(k)
+                self._positions[c] = places
+            out += [(c, k, self._locals[c][k]) for k in self._positions[c].get(node, [])]
         return out
 
     def _run(self) -> None:
@@ -149,6 +174,8 @@ class Backward:
                     continue
                 for P, con in self.jac.get(c, {}).items():
                     paths = None if con.paths is None else [times(p, sym) for p in con.paths]
+                    if paths is not None and any(_size(p) > MAX_KEPT for p in paths):
+                        paths = None  # too long ever to be written: ∂P/∂node, its number
                     self._add(acc, P, local * con.value, paths, kinks | con.kinks)
             self.jac[node] = acc
 
@@ -167,8 +194,10 @@ class Backward:
             con.paths = con.paths + paths
 
     def _edge_symbol(self, c: Value, k: int, local: Any) -> Expr:
-        ins = [self.exprs.operand(i) for i in c.inputs]
-        out = self.exprs.name_of(c) or self.exprs.expression(c)
+        if c not in self._operands:  # once per consumer: a Σ of n terms has n edges
+            ins = [self.exprs.operand(i) for i in c.inputs]
+            self._operands[c] = ins, self.exprs.name_of(c) or self.exprs.expression(c)
+        ins, out = self._operands[c]
         return local_symbol(c, k, ins, out, local, self.precision)
 
     # ------------------------------------------------------------ names of gradients
@@ -296,7 +325,7 @@ class Backward:
             stages.append(substitute(symbolic))
         stages.append(result_of(values, q.layout, self.precision))
         self._written[q.key] = symbolic
-        stages = _dedupe(stages)
+        stages = _dedupe([lhs, *stages])[1:]  # ∂y/∂x = ∂y/∂x = 0.02: the name once
         line = Line(lhs, stages, values, notes=_unique(notes), quantity=q.key,
                     section="backward", nodes=list(q.items), root=self.root)
         line.entries = [self.entry_line(q, j) for j in range(q.size)] if q.size > 1 else []
@@ -344,7 +373,7 @@ class Backward:
         kinks: set[str] = set()
         for P, con in self.jac.get(item, {}).items():
             local = con.symbol()
-            if local is None or _size(local) > 40:
+            if local is None or _size(local) > MAX_WRITTEN:
                 local = self._partial(P, q, j, con.value)
             kinks |= con.kinks
             if P is self.root:
@@ -357,9 +386,10 @@ class Backward:
             symbolic = Bin("+", symbolic, t)
         value = self.grad(item)
         n = self.grad_name(q, j)
-        stages = _dedupe([symbolic, substitute(symbolic),
-                          Num(value, self.precision.text(value))])
-        return Line(Sym(n.uni, n.tex), stages, [value], notes=[[k] for k in sorted(kinks)],
+        lhs = Sym(n.uni, n.tex)
+        stages = _dedupe([lhs, symbolic, substitute(symbolic),
+                          Num(value, self.precision.text(value))])[1:]
+        return Line(lhs, stages, [value], notes=[[k] for k in sorted(kinks)],
                     quantity=q.label(j), section="backward", nodes=[item], root=self.root)
 
     def _partial(self, P: Value, q: Quantity, j: int, value: Any) -> Sym:
@@ -399,7 +429,7 @@ class Backward:
         if form.kind == "scalar":
             con = rel[(0, 0)]
             local = con.symbol()
-            if local is None or _size(local) > 40:
+            if local is None or _size(local) > MAX_WRITTEN:
                 local = self._partial(self.root if pq is None else pq.items[0], q, 0, con.value)
             for item in _activation_nodes(con):
                 notes.insert(0, _formula_note(item))

@@ -129,25 +129,57 @@ def matrix(items: Sequence[Expr], rows: int, cols: int) -> Expr:
     return Mat(tuple(tuple(items[r * cols:(r + 1) * cols]) for r in range(rows)))
 
 
-def substitute(e: Expr) -> Expr:
-    """The same line with every name replaced by the numbers it stands for."""
+def bottom_up(e: Expr, kids: Callable[[Expr], Sequence[Expr]],
+              combine: Callable[[Expr, Callable[[Expr], Any]], Any],
+              done: dict[int, tuple[Expr, Any]] | None = None) -> Any:
+    """``combine(node, result_of)`` for every node of the tree ``e``, children first, each
+    node once (a shared sub-tree is computed once): no recursion, however deep the tree (a
+    sum of 5,000 terms is a Bin 5,000 deep). ``result_of(child)`` gives a child's result;
+    ``done`` keeps the results between calls (the node is kept too, so its id stays its own).
+    """
+    memo: dict[int, tuple[Expr, Any]] = {} if done is None else done
+
+    def result_of(x: Expr) -> Any:
+        return memo[id(x)][1]
+
+    stack: list[tuple[Expr, bool]] = [(e, False)]
+    while stack:
+        node, ready = stack.pop()
+        if id(node) in memo:
+            continue
+        if ready:
+            memo[id(node)] = (node, combine(node, result_of))
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(kids(node)) if id(c) not in memo)
+    return result_of(e)
+
+
+def _substituted(e: Expr, sub: Callable[[Expr], Expr]) -> Expr:
+    """One node with its children already substituted (``sub``)."""
     if isinstance(e, Sym):
         return e.num if e.num is not None else e
     if isinstance(e, Bin):
-        return Bin(e.op, substitute(e.left), substitute(e.right))
+        return Bin(e.op, sub(e.left), sub(e.right))
     if isinstance(e, Neg):
-        return Neg(substitute(e.arg))
+        return Neg(sub(e.arg))
     if isinstance(e, Fn):
-        return Fn(e.uni, e.tex, tuple(substitute(a) for a in e.args), e.kind)
+        return Fn(e.uni, e.tex, tuple(sub(a) for a in e.args), e.kind)
     if isinstance(e, Pow):
-        return Pow(substitute(e.base), substitute(e.exponent))
+        return Pow(sub(e.base), sub(e.exponent))
     if isinstance(e, T):
-        return T(substitute(e.arg))
+        return T(sub(e.arg))
     if isinstance(e, Diag):
-        return Diag(substitute(e.arg))
+        return Diag(sub(e.arg))
     if isinstance(e, Mat):
-        return Mat(tuple(tuple(substitute(c) for c in row) for row in e.rows), e.vector)
+        return Mat(tuple(tuple(sub(c) for c in row) for row in e.rows), e.vector)
     return e
+
+
+def substitute(e: Expr) -> Expr:
+    """The same line with every name replaced by the numbers it stands for."""
+    out: Expr = bottom_up(e, _children, _substituted)
+    return out
 
 
 def numbers(e: Expr) -> list[Num]:
@@ -181,9 +213,21 @@ def _children(e: Expr) -> list[Expr]:
 
 def has_names(e: Expr) -> bool:
     """Does the line still contain a name (a symbol without its numbers)?"""
-    if isinstance(e, Sym):
-        return True
-    return any(has_names(c) for c in _children(e))
+    return _any_node(e, lambda node: isinstance(node, Sym))
+
+
+def _any_node(e: Expr, test: Callable[[Expr], bool]) -> bool:
+    """Is ``test`` true of a node of the tree ``e``? (A walk with a stack: no recursion.)"""
+    stack, seen = [e], set()
+    while stack:
+        node = stack.pop()
+        if test(node):
+            return True
+        for c in _children(node):
+            if id(c) not in seen:
+                seen.add(id(c))
+                stack.append(c)
+    return False
 
 
 # ------------------------------------------------------------------ writing it
@@ -215,20 +259,42 @@ def _negative(e: Expr) -> Expr | None:
 
 
 class _Writer:
-    """Text or LaTeX: one walk over the tree, the two spellings side by side."""
+    """Text or LaTeX: one walk over the tree, the two spellings side by side.
+
+    Each node is written once, after its children (:func:`bottom_up`): ``write`` of a child
+    inside ``one`` finds it done, so no tree is too deep to write.
+    """
 
     def __init__(self, tex: bool) -> None:
         self.tex = tex
+        self.done: dict[int, tuple[Expr, Any]] = {}
+        self.talls: dict[int, tuple[Expr, Any]] = {}
 
     def paren(self, e: Expr, need: int) -> str:
         s = self.write(e)
         if _level(e) < need:
-            if self.tex and _tall(e):
+            if self.tex and self.tall(e):
                 return rf"\left({s}\right)"
             return f"({s})"
         return s
 
-    def write(self, e: Expr) -> str:  # noqa: C901 - one case per kind of node
+    def write(self, e: Expr) -> str:
+        """The node written out (its children first, each once)."""
+        hit = self.done.get(id(e))
+        if hit is not None:
+            out: str = hit[1]
+            return out
+        out = bottom_up(e, _children, lambda node, _: self.one(node), self.done)
+        return out
+
+    def tall(self, e: Expr) -> bool:
+        """Does it hold a matrix (LaTeX then writes \\left( … \\right))?"""
+        out: bool = bottom_up(e, _children, lambda node, tall: isinstance(node, Mat) or any(
+            tall(c) for c in _children(node)), self.talls)
+        return out
+
+    def one(self, e: Expr) -> str:  # noqa: C901 - one case per kind of node
+        """One node, its children already written."""
         if isinstance(e, Num):  # {-0.5}: a sign, not a subtraction (no space after it)
             if self.tex:
                 return f"{{{e.text}}}" if e.text.startswith("-") else e.text
@@ -279,7 +345,7 @@ class _Writer:
         lvl = _level(e)
         if lvl < need or lvl == 3:
             s = self.write(e)
-            return rf"\left({s}\right)" if self.tex and _tall(e) else f"({s})"
+            return rf"\left({s}\right)" if self.tex and self.tall(e) else f"({s})"
         return self.write(e)
 
     def call(self, e: Fn) -> str:
@@ -288,7 +354,7 @@ class _Writer:
             return f"{e.uni}({args})"
         if e.tex == r"\sqrt":
             return rf"\sqrt{{{args}}}"
-        if any(_tall(a) for a in e.args):
+        if any(self.tall(a) for a in e.args):
             return rf"{e.tex}\left({args}\right)"
         return f"{e.tex}({args})"
 
@@ -311,10 +377,6 @@ class _Writer:
         if r == 1:
             return "[" + ", ".join(cells[0]) + "]"
         return "[" + ", ".join("[" + ", ".join(row) + "]" for row in cells) + "]"
-
-
-def _tall(e: Expr) -> bool:
-    return isinstance(e, Mat) or any(_tall(c) for c in _children(e))
 
 
 def text(e: Expr) -> str:
@@ -432,11 +494,31 @@ def evaluate(e: Expr, exact: bool = False) -> Arr:
     return _Evaluator(exact).eval(e)
 
 
+def _operands(e: Expr) -> list[Expr]:
+    """What a node's value is computed from: a name's numbers, else its children."""
+    if isinstance(e, Sym):
+        return [e.num] if e.num is not None else []
+    return _children(e)
+
+
 class _Evaluator:
+    """Each node evaluated once, after its operands (:func:`bottom_up`): no recursion."""
+
     def __init__(self, exact: bool) -> None:
         self.exact = exact
+        self.done: dict[int, tuple[Expr, Any]] = {}
 
-    def eval(self, e: Expr) -> Arr:  # noqa: C901 - one case per kind of node
+    def eval(self, e: Expr) -> Arr:
+        """The node's value (its operands first, each once)."""
+        hit = self.done.get(id(e))
+        if hit is not None:
+            found: Arr = hit[1]
+            return found
+        out: Arr = bottom_up(e, _operands, lambda node, _: self.one(node), self.done)
+        return out
+
+    def one(self, e: Expr) -> Arr:  # noqa: C901 - one case per kind of node
+        """One node, its operands already evaluated."""
         if isinstance(e, Num):
             return Arr.scalar(e.value if self.exact else printed(e.text))
         if isinstance(e, Sym):

@@ -48,6 +48,15 @@ def _plain(d: Decimal) -> str:
     return s
 
 
+SMALLEST, LARGEST = -9, 15  # the powers of ten written out in full: 1e-9 … 999999999999999.9
+
+
+def _scientific(d: Decimal, digits: int) -> str:
+    """``2.811e+230``: ``digits`` significant digits, the trailing zeros dropped (``1e+300``)."""
+    mantissa, _, exponent = format(d, f".{digits - 1}e").partition("e")
+    return f"{_strip(mantissa)}e{exponent}"
+
+
 def _strip(s: str) -> str:
     if "." in s:
         s = s.rstrip("0").rstrip(".")
@@ -71,6 +80,8 @@ class Precision:
         d = as_decimal(x)
         if d == 0:
             return "0"
+        if not SMALLEST <= d.adjusted() <= LARGEST:  # 4.941e-324, not 323 zeros and 4941
+            return _scientific(d, self.digits)
         if self.decimals is not None:
             unit = Decimal(1).scaleb(-self.decimals)
         else:

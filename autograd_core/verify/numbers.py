@@ -138,7 +138,7 @@ def as_float(x: Any) -> float:
         return math.inf if x > 0 else -math.inf
 
 
-HUGE = Fraction(10) ** 300  # beyond this, numbers are shown as floats
+HUGE = Fraction(10) ** 16  # from here on, numbers are shown as floats (2.811e+230)
 
 
 def fixed(x: Any, k: int) -> str:
