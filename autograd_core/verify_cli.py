@@ -9,7 +9,8 @@
 
 Exit codes: 0 every file was checked (and, with --strict, no claim is wrong); 1 --strict and
 a claim is wrong; 2 a file could not be read or is malformed (the message names the file,
-line and column), or the command line is wrong.
+line and column), or the command line is wrong. A bad file does not stop the others: each
+error is printed, every readable file is reported, and the status is 2 at the end.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .verify import Report, Tolerance, VerifyError, bundled_examples, check_file
+from .verify.paths import display_path
 from .verify.report import ExampleReport
 
 FORMATS = ("table", "json", "markdown")
@@ -43,7 +45,8 @@ def register(subparsers: Any) -> None:
                     "truncated or wrong, with the true value and the likely slip. With no "
                     "FILE, check the examples bundled with the package (the lecture notes'). "
                     "Exit status: 0 checked; 1 a wrong claim under --strict; 2 a file that "
-                    "cannot be read or is malformed.",
+                    "cannot be read or is malformed (its error is printed and the other "
+                    "files are still checked and reported).",
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="worked-example files")
     p.add_argument("--format", choices=FORMATS, default="table",
@@ -94,14 +97,39 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, TypeError) as e:
         print(f"backprop verify: {e}", file=sys.stderr)
         return EXIT_BAD_FILE
-    paths = [Path(f) for f in args.files] or bundled_examples()
-    report = Report([])
-    try:
-        for path in paths:
-            report = report + check_file(path, tolerance=tolerance)
-    except VerifyError as e:
-        print(f"backprop verify: {e}", file=sys.stderr)
+    report, paths, bad = check_each([Path(f) for f in args.files] or bundled_examples(),
+                                    tolerance)
+    if paths or not args.files:  # (every file bad: nothing to report)
+        _print(args, report, paths)
+    drawn = _draw(report, args.draw) if args.draw else EXIT_OK
+    if bad and paths:  # the errors scrolled by above the report: say so after it
+        print(f"backprop verify: {len(bad)} of {len(bad) + len(paths)} files not checked "
+              f"({', '.join(display_path(b) for b in bad)}): see the errors above", file=sys.stderr)
+    if bad or drawn != EXIT_OK:
         return EXIT_BAD_FILE
+    return EXIT_WRONG if args.strict and not report.ok else EXIT_OK
+
+
+def check_each(paths: list[Path], tolerance: Tolerance | None
+               ) -> tuple[Report, list[Path], list[Path]]:
+    """(the report of every file that could be checked, those files, the others): each
+    bad file's error is printed as it is met, and the rest are still checked."""
+    report = Report([])
+    good: list[Path] = []
+    bad: list[Path] = []
+    for path in paths:
+        try:
+            report = report + check_file(path, tolerance=tolerance)
+        except VerifyError as e:
+            print(f"backprop verify: {e}", file=sys.stderr)
+            bad.append(path)
+        else:
+            good.append(path)
+    return report, good, bad
+
+
+def _print(args: argparse.Namespace, report: Report, paths: list[Path]) -> None:
+    """The report on stdout (and with --explain, the working of each wrong claim)."""
     try:
         if not args.files and args.format == "table":
             print(INTRO)
@@ -117,17 +145,20 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `backprop verify | head`: the reader has gone
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    if args.draw:
-        try:
-            written = draw_report(report, Path(args.draw))
-        except ImportError as e:
-            print(f"backprop verify: --draw needs the drawing module: {e}", file=sys.stderr)
-            return EXIT_BAD_FILE
-        except OSError as e:
-            print(f"backprop verify: --draw {args.draw}: {e.strerror or e}", file=sys.stderr)
-            return EXIT_BAD_FILE
-        print(f"drew {len(written)} graphs into {args.draw}", file=sys.stderr)
-    return EXIT_WRONG if args.strict and not report.ok else EXIT_OK
+
+
+def _draw(report: Report, directory: str) -> int:
+    """--draw: the graphs of the report's examples into ``directory``."""
+    try:
+        written = draw_report(report, Path(directory))
+    except ImportError as e:
+        print(f"backprop verify: --draw needs the drawing module: {e}", file=sys.stderr)
+        return EXIT_BAD_FILE
+    except OSError as e:
+        print(f"backprop verify: --draw {directory}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_BAD_FILE
+    print(f"drew {len(written)} graphs into {directory}", file=sys.stderr)
+    return EXIT_OK
 
 
 def slug(name: str) -> str:

@@ -108,10 +108,29 @@ def test_strict_exit_codes(files, capsys):
 
 
 def test_malformed_file_exit_2_with_file_and_line(files, capsys):
-    code, out, err = run(["verify", str(files[1]), str(files[2])], capsys)
+    code, out, err = run(["verify", str(files[2])], capsys)
     assert code == 2 and out == ""
     # an absolute path outside the current directory is named by the file name; 7: the column
     assert err.strip() == "backprop verify: bad.worked:2:7: unknown name 'y'"
+
+
+@pytest.mark.parametrize("options", [[], ["--strict"], ["--explain"], ["--format", "json"]])
+def test_a_bad_file_among_good_ones_stops_nothing_but_the_exit_status(files, options, capsys):
+    """good, bad, good: both good files are reported, the bad one's error is printed (and
+    named again after the report), and the status is 2 (over --strict's 1)."""
+    small, clean, bad = files
+    code, out, err = run(["verify", *options, str(small), str(bad), str(clean)], capsys)
+    assert code == 2
+    assert err.splitlines() == ["backprop verify: bad.worked:2:7: unknown name 'y'",
+                                "backprop verify: 1 of 3 files not checked (bad.worked): see "
+                                "the errors above"]
+    if "json" in options:
+        assert [ex["name"] for ex in json.loads(out)["examples"]] == ["small", "clean"]
+    else:
+        assert "== small ==" in out and "== clean ==" in out
+        assert "2 examples, 4 claims: 2 ok, 1 truncated, 1 wrong" in out
+    if "--explain" in options:
+        assert "the working of each wrong claim" in out
 
 
 def test_missing_file(tmp_path, capsys):
