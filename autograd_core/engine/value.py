@@ -389,7 +389,7 @@ class Value:
         keeps every consumer's contribution, so ``grad_table.chain_rule(x)`` can show the sum.
         """
         seed = as_number(gradient, what="gradient")
-        self._table = backprop.backward(self, seed, keep_terms)
+        self._table = backprop.backward(self, seed, keep_terms=keep_terms)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on every node of this node's graph."""
