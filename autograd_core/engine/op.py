@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import Any, ClassVar, Protocol, TypeAlias
+from typing import Any, ClassVar, Protocol, TypeAlias, TypeVar
 
 
 class Differentiable(Protocol):
@@ -73,6 +73,8 @@ class Differentiable(Protocol):
 
 #: A number as the engine computes with it: a float, or an exact rational (see .exact).
 Number: TypeAlias = float | Fraction
+#: A number in, the same kind of number out (|a| of an exact number is exact).
+SameNumber = TypeVar("SameNumber", float, Fraction)
 #: What a bprop computes with: numbers, or Values when a derivative graph is being built.
 Scalar: TypeAlias = float | Fraction | Differentiable
 Inputs: TypeAlias = tuple[Any, ...]
