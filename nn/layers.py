@@ -131,6 +131,7 @@ class Neuron(Module):
         return a
 
     def __call__(self, x: Vector) -> Value:
+        """out = f(a), a = Σᵢ wᵢxᵢ + b: the output node, labelled ``<prefix>.out``."""
         a = self.preactivation(x)
         (out,) = F.activate(self.activation, [a], self.slope)
         out.label = self._out_label
@@ -140,9 +141,11 @@ class Neuron(Module):
     # ------------------------------------------------------------ read-back
     @property
     def weights(self) -> list[float]:
+        """The weights' numbers, in order (w₀ first with an implicit bias)."""
         return [w.data for w in self.w]
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: nin, activation, bias (and leaky_relu's slope)."""
         spec = {"type": "Neuron", "nin": self.nin, "activation": self.activation,
                 "bias": self.bias}
         if self.activation == "leaky_relu":
@@ -151,6 +154,7 @@ class Neuron(Module):
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Neuron:
+        """A neuron of that architecture, weights 0, for ``load_model`` to fill in."""
         return cls(spec["nin"], activation=spec["activation"], bias=spec["bias"],
                    slope=spec.get("slope", 0.01), init="zeros")
 
@@ -186,9 +190,11 @@ class Layer(Module):
             self.relabel(self._prefix)
 
     def children(self) -> list[tuple[str, Module]]:
+        """The neurons, named ``neurons.0``, ``neurons.1``, …"""
         return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
 
     def __call__(self, x: Vector) -> Value | list[Value]:
+        """x⁽ᵏ⁾ = f(W⁽ᵏ⁾x⁽ᵏ⁻¹⁾ + β⁽ᵏ⁾): one Value per neuron (a Value alone if nout = 1)."""
         # Numbers become input nodes once per forward, shared by every neuron: otherwise each
         # neuron would wrap each number in a constant of its own. They are labelled as a
         # worked example names the input vector's entries, x0[1], x0[2], … (x⁽⁰⁾₁, x⁽⁰⁾₂).
@@ -289,6 +295,7 @@ class Layer(Module):
         return self
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: nin, nout, activation, bias (and leaky_relu's slope)."""
         spec = {"type": "Layer", "nin": self.nin, "nout": self.nout,
                 "activation": self.activation, "bias": self.bias}
         if self.activation == "leaky_relu":
@@ -297,6 +304,7 @@ class Layer(Module):
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Layer:
+        """A layer of that architecture, weights 0, for ``load_model`` to fill in."""
         return cls(spec["nin"], spec["nout"], activation=spec["activation"],
                    bias=spec["bias"], slope=spec.get("slope", 0.01), init="zeros")
 
@@ -344,13 +352,16 @@ class MLP(Module):
         self.relabel(self._prefix)
 
     def children(self) -> list[tuple[str, Module]]:
+        """The layers, named ``layers.0``, ``layers.1``, …"""
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
 
     @property
     def activations(self) -> list[str]:
+        """Each layer's activation, input side first."""
         return [layer.activation for layer in self.layers]
 
     def __call__(self, x: Vector) -> Value | list[Value]:
+        """The layers applied in turn: x⁽ᴸ⁾ = f⁽ᴸ⁾(W⁽ᴸ⁾ … f⁽¹⁾(W⁽¹⁾x + β⁽¹⁾) … + β⁽ᴸ⁾)."""
         for layer in self.layers:
             x = layer(x)  # type: ignore[assignment]
             if isinstance(x, Value):
@@ -407,6 +418,7 @@ class MLP(Module):
         return report(self, digits)
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: nin, nouts, activations, bias (and leaky_relu's slope)."""
         spec = {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts),
                 "activations": self.activations, "bias": self.layers[0].bias}
         if "leaky_relu" in self.activations:
@@ -415,6 +427,7 @@ class MLP(Module):
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> MLP:
+        """An MLP of that architecture, weights 0, for ``load_model`` to fill in."""
         return cls(spec["nin"], spec["nouts"], activations=spec["activations"],
                    bias=spec["bias"], slope=spec.get("slope", 0.01), init="zeros")
 

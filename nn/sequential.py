@@ -35,6 +35,7 @@ class Sequential(Module):
         self.relabel(self._prefix)
 
     def children(self) -> list[tuple[str, Module]]:
+        """The modules, named ``layers.0``, ``layers.1``, …"""
         return [(f"layers.{i}", m) for i, m in enumerate(self.layers)]
 
     def __call__(self, batch: Sequence[Sequence[Any]]) -> list[list[Value]]:
@@ -53,10 +54,12 @@ class Sequential(Module):
         return out[0] if len(out) == 1 else out
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: each module's spec, in order."""
         return {"type": "Sequential", "modules": [m.spec() for m in self.layers]}
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Sequential:
+        """The chain of modules built from each spec, weights 0, for ``load_model`` to fill in."""
         return cls(*(build_from_spec(s) for s in spec["modules"]))
 
     def __repr__(self) -> str:

@@ -64,11 +64,21 @@ class Differentiable(Protocol):
     def __rtruediv__(self, other: Any, /) -> Differentiable: ...
     def __pow__(self, other: Any, /) -> Differentiable: ...
     def __neg__(self) -> Differentiable: ...
-    def exp(self) -> Differentiable: ...
-    def log(self) -> Differentiable: ...
-    def sin(self) -> Differentiable: ...
-    def cos(self) -> Differentiable: ...
-    def sigmoid(self) -> Differentiable: ...
+
+    def exp(self) -> Differentiable:
+        """eᵃ."""
+
+    def log(self) -> Differentiable:
+        """ln a."""
+
+    def sin(self) -> Differentiable:
+        """sin a."""
+
+    def cos(self) -> Differentiable:
+        """cos a."""
+
+    def sigmoid(self) -> Differentiable:
+        """σ(a) = 1/(1 + e⁻ᵃ)."""
 
 
 #: A number as the engine computes with it: a float, or an exact rational (see .exact).

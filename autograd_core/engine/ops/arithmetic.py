@@ -114,6 +114,7 @@ class PowConst(Op):
 
     @classmethod
     def named(cls, param: Any) -> str:
+        """"pow3" for a ** 3: the exponent is part of the op's name."""
         return f"pow{param:g}"
 
     @classmethod
