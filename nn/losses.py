@@ -195,9 +195,8 @@ def get_loss(loss: str | object) -> object:
     """A per-example loss by name (see ``LOSSES``) or a callable ``f(output, target)``."""
     if callable(loss):
         return loss
-    try:
-        return LOSSES[loss]  # type: ignore[index]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass "
-                         "a function f(output, target) -> Value") from None
+    if isinstance(loss, str) and loss in LOSSES:
+        return LOSSES[loss]
+    raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass "
+                     "a function f(output, target) -> Value")
 

@@ -43,9 +43,9 @@ class Sequential(Module):
         xs: list[Any] = [list(x) for x in batch]
         for m in self.layers:
             if getattr(m, "acts_on_batch", False):
-                xs = m(xs)  # type: ignore[operator]
+                xs = m(xs)
             else:
-                xs = [_as_list(m(x)) for x in xs]  # type: ignore[operator]
+                xs = [_as_list(m(x)) for x in xs]
         return xs
 
     def predict(self, x: Sequence[Any]) -> Value | list[Value]:
