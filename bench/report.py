@@ -113,6 +113,17 @@ def markdown(results: dict[str, Any], verdicts: list[dict[str, Any]]) -> str:
               f"{p['pruned_ops']:,} of them (G′), ours only:", "", "| call | time |", "|---|---|"]
     for k, s in p["median_s"].items():
         lines.append(f"| {k} | {s * 1e3:.3g} ms |")
+    loops = results.get("loops")
+    if loops:
+        lines += ["", "The same backward pass by the float fast path (`backward()` on floats) and "
+                  "by the general loop (keep_terms, create_graph, anomaly checks), ours only:", "",
+                  "| graph | ops | fast path | general loop | general/fast |",
+                  "|---|---|---|---|---|"]
+        for graph, ops in loops["ops"].items():
+            fast = loops["median_s"][f"{graph}, float fast path"]
+            general = loops["median_s"][f"{graph}, general loop"]
+            lines.append(f"| {graph} | {ops:,} | {fast * 1e3:.3g} ms | {general * 1e3:.3g} ms | "
+                         f"{general / fast:.2f} |")
     lines += ["", "Targets (issue 7):", "", "| target | value | bound | met |", "|---|---|---|---|"]
     for v in verdicts:
         lines.append(f"| {v['case']} ({v['size']}), {v['ratio']} | {v['value']:.3f} | "

@@ -30,6 +30,7 @@ class Options:
     wide_size: int = 100_000
     memory_size: int = 100_000
     pruned_sizes: tuple[int, int] = (100_000, 100)
+    loops_size: int = 100_000
     demo_steps: int = 3
     demo_points: int = 100
     min_ops: int = 30_000  # a small chain is built this many ops' worth of times per round
@@ -41,7 +42,8 @@ class Options:
     @classmethod
     def quick(cls) -> Options:
         return cls(chain_sizes=[30, 300], wide_size=300, memory_size=1000, pruned_sizes=(300, 10),
-                   demo_steps=1, demo_points=20, rounds=2, min_ops=0, gc_variants=True)
+                   loops_size=300, demo_steps=1, demo_points=20, rounds=2, min_ops=0,
+                   gc_variants=True)
 
 
 def _rounds_for(ops: int, rounds: int) -> int:
@@ -263,6 +265,17 @@ def run_pruned(opts: Options, log) -> dict[str, Any]:
             "check": info["check"]}
 
 
+def run_loops(opts: Options, log) -> dict[str, Any]:
+    samples: dict[str, list[float]] = {}
+    info: dict[str, Any] = {}
+    for _ in range(max(2, opts.rounds // 2)):
+        info = workloads.loops(opts.loops_size, opts.demo_points)
+        for k, t in info["times"].items():
+            samples.setdefault(k, []).append(t)
+    log("backward loops: done")
+    return {"ops": info["ops"], "median_s": {k: statistics.median(v) for k, v in samples.items()}}
+
+
 def run(opts: Options, log=print) -> dict[str, Any]:
     engines, missing = load(opts.engines)
     started = time.time()
@@ -275,6 +288,7 @@ def run(opts: Options, log=print) -> dict[str, Any]:
                              gc_paused=True))
     rows += run_memory(engines, opts, log)
     pruned = run_pruned(opts, log)
+    loops = run_loops(opts, log) if OURS in engines else None
     return {
         "meta": {
             "python": sys.version.split()[0],
@@ -289,6 +303,7 @@ def run(opts: Options, log=print) -> dict[str, Any]:
         },
         "rows": rows,
         "pruned": pruned,
+        "loops": loops,
     }
 
 

@@ -208,3 +208,40 @@ def pruned_grad(n_big: int, n_small: int) -> dict[str, Any]:
     assert gz == gs == x.grad == gz_old, (gz, gs, x.grad, gz_old)
     return {"times": t, "graph_ops": 3 * (n_big + n_small) + 1, "pruned_ops": 3 * n_small + 1,
             "check": {"dz/dx": gz, "dtop/dh": gh}}
+
+
+# ---------------------------------------------------------------- 6. what the float fast path buys
+def loops(n: int, demo_points: int) -> dict[str, Any]:
+    """Our engine only: the same backward pass by the float fast path and by the general loop.
+
+    ``backward()`` on floats takes ``_backprop_floats``; anything else (``keep_terms``,
+    ``create_graph``, anomaly checks, a bprop override) takes the general ``backprop`` loop.
+    Both run here on one already sorted graph, so the times differ by the loop alone: a chain
+    of n links (3n ops) and the moons demo's loss (MLP(2, [16, 16, 1]) on ``demo_points``).
+    """
+    from autograd_core import Value, vsum
+    from autograd_core.engine.backprop import _backprop_floats, backprop
+    from autograd_core.engine.graph import ordered
+    from nn import MLP
+
+    x = Value(0.3)
+    chain_end = x
+    for _ in range(n):
+        chain_end = (chain_end * 0.9 + 0.1).tanh()
+    net = MLP(2, [16, 16, 1], rng=1)
+    X, y = moons(demo_points)
+    demo = vsum([(1 + -t * net(p)).relu() for p, t in zip(X, y, strict=True)])
+    t: dict[str, float] = {}
+    for name, z in (("chain", chain_end), ("demo loss", demo)):
+        order = ordered(z, set())
+        gc.collect()
+        t0 = perf_counter()
+        fast = _backprop_floats(order, z, 1.0, False)
+        t[f"{name}, float fast path"] = perf_counter() - t0
+        gc.collect()
+        t0 = perf_counter()
+        general = backprop(order, z, 1.0)
+        t[f"{name}, general loop"] = perf_counter() - t0
+        assert fast == general, f"{name}: the two loops disagree"
+    demo_ops = sum(not node.is_leaf for node in ordered(demo, set()))
+    return {"times": t, "ops": {"chain": 3 * n, "demo loss": demo_ops}}

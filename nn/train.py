@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd_core import Value, gc_paused, no_grad, vsum
+from autograd_core import Value, gc_paused, no_grad, release, vsum
 
 from .init import RNG, make_rng
 from .losses import get_loss
@@ -261,6 +261,7 @@ def _loop(model: Any, X: Sequence[Any], y: Sequence[Any], loss_fn: Any, acc_fn: 
                 seen += len(idx)
                 if acc_fn is not None:
                     right += sum(bool(acc_fn(o, t)) for o, t in zip(outs, targets, strict=False))
+                release(total_loss)  # the step's graph, freed without deep recursion
             history.loss.append(total / seen)
             history.accuracy.append(right / seen if acc_fn is not None else None)
             if validation is not None:

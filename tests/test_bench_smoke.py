@@ -73,3 +73,13 @@ def test_markdown_table_is_printed_and_written(report):
     assert text in proc.stdout
     assert len(results["targets"]) >= 6
     assert all(isinstance(t["met"], bool) for t in results["targets"])
+
+
+def test_the_fast_path_and_the_general_loop_are_both_timed(report):
+    results, text, _ = report
+    loops = results["loops"]
+    assert loops["ops"]["chain"] == 900 and loops["ops"]["demo loss"] > 1000
+    for graph in ("chain", "demo loss"):
+        for loop in ("float fast path", "general loop"):
+            assert loops["median_s"][f"{graph}, {loop}"] > 0
+    assert "| graph | ops | fast path | general loop | general/fast |" in text

@@ -67,7 +67,9 @@ def test_vo_gradients_sit_beside_their_forward_nodes(renderer):
 
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_edge_crossings_stay_near_the_measured_numbers(renderer):
-    assert crossings(draw_backward(worked_vo()).source, renderer) <= 205
+    # 219 (system) and 218 (wasm) measured since verify builds each neuron as nn does, one Σ
+    # holding the bias (it was 205 with a Σ then a separate + b)
+    assert crossings(draw_backward(worked_vo()).source, renderer) <= 225
     assert crossings(draw_backward(vo_net()).source, renderer) <= 260
     loss = vo_net()
     loss.backward()

@@ -133,3 +133,16 @@ def test_a_released_node_is_a_constant_that_backward_stops_at():
     y = h * 3.0
     y.backward()
     assert h.grad == 3.0 and x.grad == 0.0
+
+
+def test_release_drops_the_grad_tables_kept_on_inner_nodes():
+    x = Value(2.0, label="x")
+    h = x * x
+    h.backward()  # h keeps a table referring to x
+    y = h * 3.0
+    y.backward()
+    ag.release(y)
+    with pytest.raises(AttributeError, match="no grad_table"):
+        h.grad_table  # noqa: B018
+    with pytest.raises(AttributeError, match="no grad_table"):
+        y.grad_table  # noqa: B018

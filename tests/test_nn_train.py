@@ -199,3 +199,27 @@ def test_report_prints_the_slide_matrices():
     losses.half_squared_error(net([1.0, 2.0]), 0.0).backward()
     after = net.report(digits=3)
     assert "∂l/∂W⁽²⁾" in after and "δ⁽¹⁾" in after and "x⁽⁰⁾ = [1 2]" in after
+
+
+def test_fit_takes_each_steps_graph_apart_and_trains_as_before():
+    X, y = [[1.0, 2.0], [-1.0, 0.5], [0.3, -0.2]], [0.5, -1.0, 0.25]
+    kept: list[Value] = []
+
+    def loss(out, target):
+        term = losses.half_squared_error(out, target)
+        kept.append(term)
+        return term
+
+    a, b = MLP(2, [3, 1], rng=5), MLP(2, [3, 1], rng=5)
+    fit(a, X, y, loss=loss, epochs=2, lr=0.1, mode="sgd", rng=0, progress=False)
+    assert len(kept) == 6 and all(t.inputs == () and t.op.name == "released" for t in kept)
+    order = list(range(3))
+    source = random.Random(0)
+    for _ in range(2):  # the same steps by hand, graphs left alone
+        source.shuffle(order)
+        for i in order:
+            b.zero_grad()
+            (losses.half_squared_error(b(X[i]), y[i]) * 1.0).backward()
+            for p in b.parameters():
+                p.data -= 0.1 * p.grad
+    assert [p.data for p in a.parameters()] == [p.data for p in b.parameters()]

@@ -113,12 +113,12 @@ def release(root: Any) -> None:
     """
     check_node(root, "release expects a Value")
     stack = [root]
+    pop, push = stack.pop, stack.extend
     while stack:
-        node = stack.pop()
+        node = pop()
         inputs = node.inputs
-        if inputs:
+        if inputs:  # an op node (a leaf, reached once per use, is left as it is)
             node.inputs = ()
             node.op = RELEASED
-            stack.extend(inputs)
-        if getattr(node, "_table", None) is not None:
-            node._table = None
+            node._table = None  # a store: reading the unset slot would raise and catch
+            push(inputs)

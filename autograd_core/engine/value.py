@@ -440,7 +440,7 @@ class Value:
         """micrograd's ``_op``: the op as micrograd spells it ('+', '*', '**2', 'ReLU', 'tanh',
         '' for a leaf); the engine's own op object is ``op``."""
         spelling = self.op.micrograd
-        return spelling.format(c=f"{self.op.param:g}") if "{c}" in spelling else spelling
+        return spelling.format(c=f"{float(self.op.param):g}") if "{c}" in spelling else spelling
 
     def _backward(self) -> None:
         """micrograd's ``_backward()``: add ``self.grad`` · ∂self/∂input into each input's
