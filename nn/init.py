@@ -41,7 +41,8 @@ class RandomSource(Protocol):
         """Shuffle x in place."""
 
 
-#: ``rng=``: None, an int seed, or a random source (a layer hands its source to its neurons)
+#: ``rng=``: None, an int seed, a random.Random or the random module (what make_rng gives
+#: back, so that a layer can hand its source on to its neurons)
 RNG = RandomSource | int | None
 
 
