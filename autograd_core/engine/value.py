@@ -254,6 +254,7 @@ class Value:
     op: Op
     inputs: tuple[Value, ...]
     _epoch: int
+    _label: str | None
 
     def __init__(self, data: Any, label: str | None = None, *, role: str = "input") -> None:
         """A leaf: ``role`` is "input" (default), "param" (a trainable weight) or "const"."""

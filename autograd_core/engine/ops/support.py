@@ -6,6 +6,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from ..op import Number
+
 
 def is_number(x: Any) -> bool:
     """x is a plain number, not a Value.
@@ -40,11 +42,11 @@ def divide(a: Any, b: Any) -> Any:
     return a / b
 
 
-def zero_like(a: Any) -> Any:
+def zero_like(a: Number) -> Number:
     """0 of a's kind: 0.0 for a float, an exact 0 for an exact number (relu(−½) = 0 exactly)."""
     return 0.0 if a.__class__ is float else a * 0
 
 
-def one_like(a: Any) -> Any:
+def one_like(a: Number) -> Number:
     """1 of a's kind (step's output)."""
     return 1.0 if a.__class__ is float else a * 0 + 1
