@@ -87,10 +87,10 @@ Number: TypeAlias = float | Fraction
 SameNumber = TypeVar("SameNumber", float, Fraction)
 #: What a bprop computes with: numbers, or Values when a derivative graph is being built.
 Scalar: TypeAlias = float | Fraction | Differentiable
-Inputs: TypeAlias = tuple[Any, ...]
-Contributions: TypeAlias = tuple[Any, ...]
+Inputs: TypeAlias = tuple[Scalar, ...]
+Contributions: TypeAlias = tuple[Scalar, ...]
 #: ``bprop(inputs, out, G) -> (G · ∂out/∂input for each input)``
-Bprop: TypeAlias = Callable[[Inputs, Any, Any], Contributions]
+Bprop: TypeAlias = Callable[[Inputs, Scalar, Scalar], Contributions]
 
 
 class OutsideDomain(Exception):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..op import Number
 
+if TYPE_CHECKING:  # the checker's narrowing only: nothing is imported at run time
+    from typing_extensions import TypeIs
 
-def is_number(x: Any) -> bool:
+
+def is_number(x: Any) -> TypeIs[Number]:
     """x is a plain number, not a Value.
 
     Usually a float; but ``.data`` is a writable slot and may hold an int, a bool, an exact
