@@ -83,7 +83,7 @@ def _wrap(result: Any) -> Any:
                 top - bottom >= _SAFE_LOG2 and math.isinf(ieee(result))):
             return ieee(result)
         exact = _new(Exact)  # already in lowest terms: no need to normalise again
-        exact._numerator, exact._denominator = result._numerator, result._denominator
+        exact._numerator, exact._denominator = result.numerator, result.denominator
         return exact
     return result
 
@@ -99,6 +99,9 @@ class Exact(Fraction):
     """
 
     __slots__ = ()
+    # Fraction's two slots, which ``_wrap`` fills directly (typeshed lists them, untyped)
+    _numerator: int
+    _denominator: int
 
     def __repr__(self) -> str:
         """``Exact('7/20')``."""
@@ -133,7 +136,7 @@ class Exact(Fraction):
     def __rtruediv__(self, other: Any) -> Any:
         return _wrap(Fraction.__rtruediv__(self, _operand(other)))
 
-    def __pow__(self, other: Any) -> Any:  # type: ignore[override]
+    def __pow__(self, other: Any) -> Any:
         """Exact for whole exponents (``2.0`` counts as whole); a float otherwise."""
         if isinstance(other, float) and other.is_integer():
             other = int(other)
@@ -143,7 +146,7 @@ class Exact(Fraction):
             return _power(self, other)
         return _wrap(Fraction.__pow__(self, other))
 
-    def __rpow__(self, other: Any) -> Any:  # type: ignore[override]
+    def __rpow__(self, other: Any) -> Any:
         base = _operand(other)
         if isinstance(base, Fraction):  # as a plain Fraction: Fraction ** Exact would come
             base = Fraction(base.numerator, base.denominator)  # back here (a subclass's
