@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .exercise import ExerciseError, ExerciseSet, make_exercises, read_roster
+from .exercise.making import MAX_VARIANTS, check_count
 from .exercise.wellposed import KINK_MARGIN, MIN_UNITS
 from .verify.errors import VerifyError
 from .verify.paths import display_path
@@ -34,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     p.add_argument("file", metavar="FILE", help="the worked example (.worked) with vary lines")
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--variants", type=int, metavar="N", help="how many variants (default 1)")
+    who.add_argument("--variants", type=int, metavar="N",
+                     help=f"how many variants, 1 to {MAX_VARIANTS:,} (default 1)")
     who.add_argument("--ids", metavar="ROSTER", help="one variant per student id (one per line)")
     p.add_argument("--seed", default="0", help="the seed the numbers are drawn from (default 0)")
     p.add_argument("--example", action="append", metavar="N|NAME",
@@ -53,13 +55,15 @@ def run(args: argparse.Namespace) -> int:
         print("backprop exercise: say where to write: -o DIR and/or --moodle FILE.xml",
               file=sys.stderr)
         return 2
-    if args.variants is not None and args.variants < 1:
-        print("backprop exercise: --variants must be at least 1", file=sys.stderr)
+    try:
+        check_count(args.variants, "--variants")
+    except ExerciseError as e:
+        print(f"backprop exercise: {e.message}", file=sys.stderr)
         return 2
     try:
         ids = read_roster(args.ids) if args.ids else None
         exercises = make_exercises(args.file, variants=args.variants, ids=ids, seed=args.seed,
-                                   examples=args.example)
+                                   examples=args.example, progress=_progress)
         written = exercises.write(args.output) if args.output else []
         if args.moodle:
             from .exercise.moodle import to_moodle
@@ -75,14 +79,43 @@ def run(args: argparse.Namespace) -> int:
     n = len(exercises.variants)
     questions = sum(len(p.questions) for p in exercises.variants[0].parts)
     print(f"{n} variant{'s' * (n != 1)} of {display_path(args.file)} (seed {args.seed}), "
-          f"{questions} questions each; {exercises.stats.summary()}")
+          f"{questions} question{'s' * (questions != 1)} each; {exercises.stats.summary()}")
     if args.output:
-        print(f"wrote {len(written)} files into {args.output}: "
+        print(f"wrote {len(written)} file{'s' * (len(written) != 1)} into {args.output}: "
               f"{', '.join(p.name for p in written[:3])}{', …' if len(written) > 3 else ''}")
     if args.moodle:
         print(f"wrote the Moodle quiz {args.moodle}")
+    _warn_unvaried(exercises, args.file)
     _warn_duplicates(exercises)
     return 0
+
+
+PROGRESS_FROM = 200  # variants: fewer take a few seconds at most
+
+
+def _progress(done: int, total: int) -> None:
+    """Every tenth of a long run, on stderr: thousands of variants take minutes."""
+    step = max(total // 10, 1)
+    if total >= PROGRESS_FROM and (done % step == 0 or done == total):
+        print(f"backprop exercise: {done:,} of {total:,} variants drawn", file=sys.stderr,
+              flush=True)
+
+
+def _warn_unvaried(exercises: ExerciseSet, source: str) -> None:
+    """Variants of an example without a 'vary' line are all the same: say so."""
+    if len(exercises.variants) < 2:
+        return
+    parts = exercises.variants[0].parts
+    fixed = [p.name for p in parts if not p.varied]
+    if len(fixed) == len(parts):
+        print(f"backprop exercise: warning: {display_path(source)} has no 'vary' line: every "
+              "student gets the same numbers (add lines such as 'vary x uniform in [-2, 2] "
+              "with 1 decimal')", file=sys.stderr)
+    elif fixed:
+        names = ", ".join(repr(n) for n in fixed)
+        print(f"backprop exercise: warning: {'examples' if len(fixed) > 1 else 'example'} "
+              f"{names} {'have' if len(fixed) > 1 else 'has'} no 'vary' line: the same numbers "
+              "on every sheet", file=sys.stderr)
 
 
 def _warn_duplicates(exercises: ExerciseSet) -> None:

@@ -102,7 +102,8 @@ def _gradescope(grades: list[Graded], args: argparse.Namespace) -> int:
     for g, doc in zip(grades, docs, strict=True):
         stem = Path(g.file).name.rsplit(".", 1)[0] or "submission"
         (out / f"{stem}.json").write_text(doc, encoding="utf-8")
-    print(f"wrote {len(docs)} results files into {args.output}", file=sys.stderr)
+    print(f"wrote {len(docs)} results file{'s' * (len(docs) != 1)} into {args.output}",
+          file=sys.stderr)
     return 0
 
 

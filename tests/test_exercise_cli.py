@@ -68,7 +68,9 @@ def test_bad_rosters(tmp_path, capsys, roster, message, monkeypatch):
     (["exercise", "nope.worked", "-o", "ex"], "nope.worked: cannot read the file"),
     (["exercise", ".", "-o", "ex"], ".: is a directory"),
     (["exercise", str(VO)], "say where to write: -o DIR and/or --moodle FILE.xml"),
-    (["exercise", str(VO), "--variants", "0", "-o", "ex"], "--variants must be at least 1"),
+    (["exercise", str(VO), "--variants", "0", "-o", "ex"], "--variants must be from 1 to 10,000"),
+    (["exercise", str(VO), "--variants", "100000", "-o", "ex"],
+     "--variants must be from 1 to 10,000 (one per student), not 100,000"),
     (["exercise", str(VO), "--example", "9", "-o", "ex"], "no example '9' in this file"),
     (["grade", "nokey.json", "."], "nokey.json: cannot read the key"),
     (["grade", "bad.json", "."], "bad.json:1:2: not a key: invalid JSON"),
@@ -93,7 +95,7 @@ def test_grade_a_directory_into_a_csv(tmp_path, capsys, monkeypatch):
     subs = tmp_path / "subs"
     subs.mkdir()
     (subs / "ann.txt").write_text("variant 01\nexample 1\nx2 = 0.5\n", encoding="utf-8")
-    (subs / "ben.txt").write_bytes(b"\xff\xfe")
+    (subs / "ben.txt").write_bytes(b"variant 01\n\xe9\n")  # Latin-1
     (subs / ".hidden").write_text("not a submission")
     capsys.readouterr()
     code, out, err = run(["grade", "ex/key.json", "subs", "--format", "csv", "-o",
@@ -104,3 +106,41 @@ def test_grade_a_directory_into_a_csv(tmp_path, capsys, monkeypatch):
     assert rows[1]["score"] == "0" and "not UTF-8 text" in rows[1]["messages"]
     code, out, _ = run(["grade", "ex/key.json", "subs/ann.txt"], capsys)
     assert code == 0 and "== ann (subs/ann.txt), variant 01 ==" in out
+
+
+def test_a_file_without_vary_lines_warns_that_every_sheet_is_the_same(tmp_path, capsys):
+    source = tmp_path / "plain.worked"
+    source.write_text("input x = 3\nlet y = x*x\nclaim y = 9\n", encoding="utf-8")
+    code, out, err = run(["exercise", str(source), "--variants", "3", "-o",
+                          str(tmp_path / "ex")], capsys)
+    assert code == 0
+    assert "1 question each" in out and "0 draws" in out
+    assert "has no 'vary' line: every student gets the same numbers" in err
+    sheets = {(tmp_path / "ex" / f"variant-0{i}.worked").read_text().split("\n", 3)[3]
+              for i in (1, 2, 3)}
+    assert len(sheets) == 1  # the warning is true: one set of numbers
+    code, _, err = run(["exercise", str(VO), "--variants", "2", "-o", str(tmp_path / "vo")],
+                       capsys)
+    assert code == 0 and "vary" not in err  # Vo's exercise varies its numbers
+
+
+def test_many_variants_show_their_progress(tmp_path, capsys):
+    source = tmp_path / "plain.worked"
+    source.write_text("input x = 3\nvary x from {1, 2, 3}\nlet y = x*x\nclaim y = 9\n",
+                      encoding="utf-8")
+    code, _, err = run(["exercise", str(source), "--variants", "200", "-o",
+                        str(tmp_path / "ex")], capsys)
+    assert code == 0
+    progress = [line for line in err.splitlines() if "variants drawn" in line]
+    assert progress[0] == "backprop exercise: 20 of 200 variants drawn"
+    assert progress[-1] == "backprop exercise: 200 of 200 variants drawn" and len(progress) == 10
+
+
+def test_a_roster_beyond_the_limit_is_refused_at_its_line(tmp_path, capsys):
+    """Checked id by id (each line used to re-check all before it: 74 s for 10,002 ids)."""
+    roster = tmp_path / "roster.txt"
+    roster.write_text("".join(f"s{i}\n" for i in range(10_001)), encoding="utf-8")
+    code, _, err = run(["exercise", str(VO), "--ids", str(roster), "-o", str(tmp_path / "e")],
+                       capsys)
+    assert code == 2
+    assert "roster.txt:10001: more than 10,000 students: at most 10,000 variants" in err

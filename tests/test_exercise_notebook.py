@@ -47,7 +47,7 @@ def test_from_a_variant_file_and_from_the_key(tmp_path):
         from_file.check("dl/db2", 0.5)
     with pytest.raises(KeyError, match="'dl/dq' is not asked"):
         from_file.check("dl/dq", 0.5)
-    assert repr(from_key) == "Exercise(variant 02, 2 part(s), 21 questions)"
+    assert repr(from_key) == "Exercise(variant 02, 2 parts, 21 questions)"
     assert from_key._repr_markdown_().startswith("# Exercise: variant 02")
 
 

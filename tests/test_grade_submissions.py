@@ -239,3 +239,30 @@ def test_entries_are_judged_on_exact_values_as_verify_judges():
     assert (r.status, r.entries_ok, r.points) == ("wrong", 1, 0.5)
     g = grade_answers(key, parse_answers("variant 01\ny = [0.35, 0.1]\n"), Policy())
     assert g.results[0].status == "ok" and g.score == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_an_answer_file_with_a_byte_order_mark_is_graded_as_its_text(key, tmp_path, encoding):
+    """Windows Notepad saves UTF-16 with a BOM: the file is the same answers (it used to be
+    "a binary file (a zero byte at offset 3)")."""
+    text = "\n".join(correct_lines(key, "01"))
+    raw = text.encode(encoding)
+    if encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw  # Python writes no BOM for an explicit byte order
+    p = tmp_path / "erin.txt"
+    p.write_bytes(raw)
+    g = grade_file(key, str(p))
+    assert g.messages == [] and g.score == 22 and g.variant == "01"
+
+
+def test_two_files_for_one_variant_are_both_graded_and_say_so(key, tmp_path):
+    right = write(tmp_path, "fay.txt", "\n".join(correct_lines(key, "02")))
+    half = write(tmp_path, "fay-again.txt", "\n".join(correct_lines(key, "02")[:8]))
+    other = write(tmp_path, "gil.txt", "\n".join(correct_lines(key, "01")))
+    grades = grade_all(key, [right, half, other])
+    assert [g.score for g in grades] == [22, 6, 22]  # as each alone
+    assert [m for m in grades[0].messages if "warning" in m] == [
+        f"{grades[0].file}: warning: variant 02 is answered by {grades[1].file} too; "
+        "every file is graded"]
+    assert any(grades[0].file in m for m in grades[1].messages)
+    assert grades[2].messages == []

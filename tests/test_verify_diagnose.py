@@ -273,3 +273,37 @@ def test_big_quantities_keep_diagnoses_short():
     (ex,) = check_text(head + f"claim dl/dx = {[30] + [31] * (n - 1)}\n")
     assert ex.claims[0].diagnosis == (
         f"entries 2, 3, 4, 5, 6, 7, 8, 9, … (29 of 30) wrong; {NO_SINGLE_SLIP}; the rest ok")
+
+
+@pytest.mark.parametrize(("claimed", "true", "shown"), [
+    ("1", sig(10.0), "0.99995"),       # σ(10) = 0.9999546: rounds to 1
+    ("0", -0.3, "-0.3000"),            # rounds to 0 (not a relu: a plain number)
+    ("-4", -4.4, "-4.4000"),
+])
+def test_an_integer_that_is_only_the_true_value_rounded_says_so(claimed, true, shown):
+    """An integer claims an exact value (issue 12): the diagnosis says why it is wrong, shows
+    digits that tell the two apart, and how to claim a rounded value instead."""
+    formula = "sigmoid(x)" if claimed == "1" else f"x * {true / 10}"
+    (ex,) = check_text(f"input x = 10\nlet y = {formula}\nclaim y = {claimed}\n"
+                       f"claim y = {claimed} with decimals 0\n")
+    wrong, rounded_ok = ex.claims
+    assert wrong.status == "wrong" and rounded_ok.status == "ok"
+    assert wrong.computed == pytest.approx(true, rel=1e-12)
+    assert wrong.diagnosis.startswith("an integer claims the exact value, and the true value "
+                                      f"{shown} only rounds to {claimed}: write the digits")
+    assert "--decimals 0" in wrong.diagnosis and wrong.computed_text == shown
+
+
+def test_an_integer_far_from_the_true_value_is_not_called_rounded():
+    (ex,) = check_text("input x = 10\nlet y = sigmoid(x)\nclaim y = 2\nclaim y = 3\n")
+    assert [c.diagnosis for c in ex.claims] == [NO_SINGLE_SLIP, NO_SINGLE_SLIP]
+
+
+def test_integer_entries_of_a_vector_rounded_are_told_entry_by_entry():
+    (ex,) = check_text("input x = 10\nlet v = [sigmoid(x), 2.4, 0.5]\nclaim v = [1, 2, 0.5]\n"
+                       "claim v = [1, 3, 0.5]\n")
+    both, one = ex.claims
+    assert both.diagnosis.startswith("an integer claims the exact value, and the true values "
+                                     "0.99995, 2.4000 only round to 1, 2")
+    assert one.diagnosis.startswith("entry 1: an integer claims the exact value, and the true "
+                                    "value only rounds to it; entry 2: ")

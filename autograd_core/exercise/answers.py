@@ -21,6 +21,7 @@ one message naming the byte.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from dataclasses import dataclass, field
@@ -91,17 +92,37 @@ def read_answers(path: str | os.PathLike[str]) -> AnswerFile:
     if len(raw) > MAX_BYTES:
         result.error(None, f"more than {MAX_BYTES:,} bytes: too large for an answer file")
         return result
-    zero = raw.find(bytes(1))
-    if zero >= 0:
-        result.error(None, f"a binary file (a zero byte at offset {zero}), not an answer file")
-        return result
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        result.error(None, f"not UTF-8 text (byte {e.start} is {raw[e.start]:#04x}); save "
-                           "the file as UTF-8")
+        text = decode_answers(raw)
+    except ValueError as e:
+        result.error(None, str(e))
         return result
     return parse_answers(text, result)
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode_answers(raw: bytes) -> str:
+    """The text of an answer file: UTF-8, or the encoding its byte-order mark names (Windows
+    Notepad saves UTF-16 with one: a student's file is graded, not refused); ValueError
+    with the reason otherwise (a binary file, bytes that are not UTF-8)."""
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+    utf8 = encoding.startswith("utf-8")
+    zero = raw.find(bytes(1)) if utf8 else -1  # (UTF-16 and UTF-32 are full of zero bytes)
+    if zero >= 0:
+        raise ValueError(f"a binary file (a zero byte at offset {zero}), not an answer file")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise ValueError(f"not {'UTF-8' if utf8 else encoding.upper()} text (byte {e.start} "
+                         f"is {raw[e.start]:#04x}); save the file as UTF-8") from None
+    if "\0" in text:
+        raise ValueError(f"a binary file (a NUL character at character {text.index(chr(0))}"
+                         "), not an answer file")
+    return text
 
 
 def parse_answers(text: str, result: AnswerFile | None = None) -> AnswerFile:

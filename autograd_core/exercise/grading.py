@@ -326,5 +326,17 @@ def _squeeze(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def grade_all(key: Key, paths: Sequence[str], policy: Policy = DEFAULT_POLICY) -> list[Graded]:
-    """Grade every file; one broken file never costs another student anything."""
-    return [grade_file(key, p, policy) for p in paths]
+    """Grade every file; one broken file never costs another student anything. Files that
+    answer the same variant are all graded, and each one's messages name the others (a
+    student who submitted twice, or a copied file: the teacher decides)."""
+    grades = [grade_file(key, p, policy) for p in paths]
+    by_variant: dict[str, list[Graded]] = {}
+    for g in grades:
+        if g.variant is not None:
+            by_variant.setdefault(g.variant, []).append(g)
+    for same in by_variant.values():
+        for g in same if len(same) > 1 else []:
+            others = ", ".join(o.file for o in same if o is not g)
+            g.messages.append(f"{g.file}: warning: variant {g.variant} is answered by "
+                              f"{others} too; every file is graded")
+    return grades

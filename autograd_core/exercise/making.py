@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from .sheet import sheet
 from .variants import Stats, Variant, draw_variants
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]*$")
+MAX_VARIANTS = 10_000  # one per student: more is a typo (100000 ran minutes, silently)
 
 
 @dataclass(slots=True)
@@ -73,15 +74,22 @@ def _write(path: Path, text: str) -> Path:
 
 def make_exercises(source: str | os.PathLike[str], *, variants: int | None = None,
                    ids: Sequence[str] | None = None, seed: str | int = 0,
-                   examples: Sequence[str] | None = None) -> ExerciseSet:
+                   examples: Sequence[str] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> ExerciseSet:
     """The variants of a worked-example file (a path, or its text: see
-    :func:`autograd_core.verify.check`), ``variants`` of them or one per id of ``ids``."""
+    :func:`autograd_core.verify.check`), ``variants`` of them or one per id of ``ids``
+    (1 to ``MAX_VARIANTS``); ``progress(done, total)`` is told after each variant."""
     text, name, shown = _source(source)
+    try:
+        check_count(variants) if ids is None else check_count(len(ids), "the student ids")
+    except ExerciseError as e:
+        raise ExerciseError(e.message, None, shown) from None
     if ids is not None:
         check_ids(ids)
     try:
         drawn, stats = draw_variants(text, default_name=name, count=variants, ids=ids,
-                                     seed=str(seed), examples=examples, source=shown)
+                                     seed=str(seed), examples=examples, source=shown,
+                                     progress=progress)
     except VerifyError as e:
         raise ExerciseError(e.message, e.line, e.path or shown, column=e.column) from None
     return ExerciseSet(name, Key(shown, str(seed), drawn), stats)
@@ -114,12 +122,16 @@ def read_roster(path: str | os.PathLike[str]) -> list[str]:
     except UnicodeDecodeError as e:
         raise ExerciseError(f"not UTF-8 text (byte {e.start})", None, shown) from None
     ids: list[str] = []
+    seen: set[str] = set()
     for number, raw in enumerate(lines, start=1):
         line = raw.split("#", 1)[0].strip()
         if line:
+            if len(ids) == MAX_VARIANTS:
+                raise ExerciseError(f"more than {MAX_VARIANTS:,} students: at most "
+                                    f"{MAX_VARIANTS:,} variants are made", number, shown)
             ids.append(line)
             try:
-                check_ids(ids)
+                _check_id(line, seen)
             except ExerciseError as e:
                 raise ExerciseError(e.message, number, shown) from None
     if not ids:
@@ -127,13 +139,25 @@ def read_roster(path: str | os.PathLike[str]) -> list[str]:
     return ids
 
 
+def check_count(n: int | None, what: str = "variants") -> None:
+    """1 to MAX_VARIANTS variants (None: the default, 1)."""
+    if n is not None and not 1 <= n <= MAX_VARIANTS:
+        raise ExerciseError(f"{what} must be from 1 to {MAX_VARIANTS:,} (one per student), "
+                            f"not {n:,}")
+
+
 def check_ids(ids: Sequence[str]) -> None:
     """Ids name files: letters, digits and ``. _ @ + -``, each once."""
     seen: set[str] = set()
     for i in ids:
-        if not SAFE_ID.match(i) or i.startswith("variant-"):
-            raise ExerciseError(f"student id {i!r}: use letters, digits and . _ @ + - only "
-                                "(it names the student's files), not starting with 'variant-'")
-        if i.lower() in seen:
-            raise ExerciseError(f"student id {i!r} appears twice")
-        seen.add(i.lower())
+        _check_id(i, seen)
+
+
+def _check_id(i: str, seen: set[str]) -> None:
+    """One id of a roster, ``seen`` holding the ones before it (lower case)."""
+    if not SAFE_ID.match(i) or i.startswith("variant-"):
+        raise ExerciseError(f"student id {i!r}: use letters, digits and . _ @ + - only "
+                            "(it names the student's files), not starting with 'variant-'")
+    if i.lower() in seen:
+        raise ExerciseError(f"student id {i!r} appears twice")
+    seen.add(i.lower())

@@ -111,9 +111,10 @@ class Exercise:
         return sheet(self.variant, "Exercise")
 
     def __repr__(self) -> str:
-        """``Exercise(variant 07, 2 part(s), 21 questions)``."""
-        asked = sum(len(p.questions) for p in self.parts)
-        return f"Exercise(variant {self.variant.id}, {len(self.parts)} part(s), {asked} questions)"
+        """``Exercise(variant 07, 2 parts, 21 questions)``."""
+        asked, parts = sum(len(p.questions) for p in self.parts), len(self.parts)
+        return (f"Exercise(variant {self.variant.id}, {parts} part{'s' * (parts != 1)}, "
+                f"{asked} question{'s' * (asked != 1)})")
 
 
 def _in_part(p: Part, index: int, part: int | str | None) -> bool:
@@ -145,7 +146,8 @@ def verdict_line(r: Result, earned: float, worth: float, reveal: bool) -> str:
     if r.entries > 1:
         head += f" ({r.entries_ok} of {r.entries} entries right)"
     elif r.status != "ok":
-        head += f" (the key has {_decimals(r.key)} decimals)"
+        k = _decimals(r.key)
+        head += f" (the key has {k} decimal{'s' * (k != 1)})"
     if r.follows_from:
         head += f"; it follows from your {', '.join(r.follows_from)}"
     if r.diagnosis:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +109,8 @@ class Stats:
         """``123 draws, 83 refused (kink 60, small gradient 23)``."""
         n = sum(self.refused.values())
         why = ", ".join(f"{k} {v}" for k, v in self.refused.most_common())
-        return f"{self.draws} draws, {n} refused" + (f" ({why})" if why else "")
+        return (f"{self.draws} draw{'s' * (self.draws != 1)}, {n} refused"
+                + (f" ({why})" if why else ""))
 
 
 def select(all_templates: list[Template], wanted: Sequence[str] | None) -> list[Template]:
@@ -261,18 +262,23 @@ def variant_ids(count: int | None, ids: Sequence[str] | None) -> list[tuple[str,
 
 def draw_variants(text: str, *, default_name: str, count: int | None = None,
                   ids: Sequence[str] | None = None, seed: str = "0",
-                  examples: Sequence[str] | None = None, source: str = "<text>"
+                  examples: Sequence[str] | None = None, source: str = "<text>",
+                  progress: Callable[[int, int], None] | None = None
                   ) -> tuple[list[Variant], Stats]:
-    """Every variant of the chosen examples of a worked-example text, and the draw counts."""
+    """Every variant of the chosen examples of a worked-example text, and the draw counts;
+    ``progress(done, total)`` is told after each variant."""
     every = templates(text, default_name)
     chosen = select(every, examples)
     preamble = every[0].spec.line - 1  # the comments before the first statement
     stats = Stats()
     out = []
-    for vid, student in variant_ids(count, ids):
+    every_id = variant_ids(count, ids)
+    for vid, student in every_id:
         who = f" for {student}" if student else ""
         header = [f"# Variant {vid}{who} of {source}, drawn by backprop exercise --seed {seed}.",
                   "# Its claims are the answer key: backprop verify finds every one ok.",
                   "# For the teacher: the student's sheet is the .md file of the same name.", ""]
         out.append(make_variant(text, chosen, vid, student, seed, stats, header, preamble))
+        if progress is not None:
+            progress(len(out), len(every_id))
     return out, stats

@@ -26,7 +26,7 @@ from .claims import DEFAULT, OK, TRUNCATED, WRONG, Tolerance, combine, judge
 from .diagnose import diagnose, fmt_values, transposed
 from .errors import VerifyError
 from .model import Model, build
-from .numbers import as_float, as_fraction_text, fixed, truth
+from .numbers import as_float, as_fraction_text, fixed, fixed_apart, truth
 from .parser import Literal, Stmt, parse
 from .paths import display_path
 from .report import ClaimResult, ExampleReport, Report, Shown
@@ -184,7 +184,7 @@ def _like(w: Any, v: Any, wrong: bool) -> str:
         frac = as_fraction_text(v)
         if frac is not None and ("/" in w.text or "/" not in frac):
             return frac
-        return fixed(v, 0) if _whole(v) else fixed(v, 4)
+        return fixed(v, 0) if _whole(v) else fixed_apart(v, w.value)
     k = w.decimals
     if wrong and not _whole(v):
         k = max(k, 4)

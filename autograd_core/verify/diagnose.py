@@ -11,6 +11,7 @@ so. Nothing is guessed beyond what the numbers support.
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from ..formula import tensor as T
@@ -18,7 +19,7 @@ from ..formula.tensor import Q
 from . import slips
 from .claims import DEFAULT, Tolerance, agrees
 from .model import Model
-from .numbers import Written, truth
+from .numbers import Written, fixed_apart, truth
 from .parser import Literal, Target
 from .slips import Candidate, fmt_values
 
@@ -82,7 +83,33 @@ def diagnose(model: Model, target: Target, claim: Literal, true: list[Any],
                     by_entry.setdefault(cand.text, set()).update(hit)
     if whole:
         return _either(whole)
+    rounded = [k for k in wrong if _rounded_integer(numbers[k], true[k])]
+    if rounded and len(rounded) == len(wrong):
+        return _integer_note([numbers[k] for k in rounded], [true[k] for k in rounded])
+    if rounded:
+        by_entry.setdefault(INTEGER_ROUNDED, set()).update(rounded)
     return _entrywise(wrong, by_entry, len(true), shape)
+
+
+INTEGER_ROUNDED = "an integer claims the exact value, and the true value only rounds to it"
+
+
+def _rounded_integer(w: Written, true: Any) -> bool:
+    """An integer written where the true value is not one, but rounds to it (``1`` for
+    σ(10) = 0.99995): the teacher most likely meant it rounded."""
+    t = truth(true)
+    return (w.exact and w.value.denominator == 1 and t is not None and t[0] != w.value
+            and abs(t[0] - w.value) <= Fraction(1, 2))
+
+
+def _integer_note(written: list[Written], true: list[Any]) -> str:
+    """Why an integer that is the true value rounded is wrong, and how to say otherwise."""
+    digits = ", ".join(fixed_apart(v, w.value) for w, v in zip(written, true, strict=True))
+    claimed = ", ".join(w.text for w in written)
+    several = "s" * (len(written) > 1)
+    return (f"an integer claims the exact value, and the true value{several} {digits} only "
+            f"round{'s' * (not several)} to {claimed}: write the digits, or allow rounding "
+            "('with decimals 0' on the claim, a 'tolerance decimals 0' line, or --decimals 0)")
 
 
 def _finite(x: Any) -> bool:

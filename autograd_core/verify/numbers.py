@@ -155,6 +155,19 @@ def fixed(x: Any, k: int) -> str:
     return sign + text if r != 0 else text
 
 
+def fixed_apart(x: Any, other: Fraction, k: int = 4, most: int = 15) -> str:
+    """x with k decimals, or more (up to ``most``) until it no longer reads as ``other``:
+    σ(10) next to a claimed 1 is 0.99995, not 1.0000."""
+    text = fixed(x, k)
+    t = truth(x)
+    if t is None or abs(t[0]) >= HUGE:  # inf, nan, 2.811e+230: no decimals to add
+        return text
+    while k < most and Fraction(text) == other:
+        k += 1
+        text = fixed(x, k)
+    return text
+
+
 def as_fraction_text(x: Any, max_denominator: int = 1000) -> str | None:
     """``3/4`` for an exact x with a small denominator, else None."""
     t = truth(x)
