@@ -167,16 +167,16 @@ def solve_expression(expression: str, inputs: list[str], params: list[str],
 
     lines = []
     for role, items in (("input", inputs), ("param", params)):
+        option = f"--{'let' if role == 'input' else 'param'}"
         for item in items:
             name, sep, value = item.partition("=")
             name, value = name.strip(), value.strip()
             if not sep or not re.fullmatch(NAME_RE, name):
-                raise SolveError(f"--{'let' if role == 'input' else 'param'} {item!r}: "
-                                 "expected NAME=NUMBER")
+                raise SolveError(f"{item!r}: expected NAME=NUMBER", path=option)
             try:
                 float(value)
             except ValueError:
-                raise SolveError(f"{name}: {value!r} is not a number") from None
+                raise SolveError(f"{name}: {value!r} is not a number", path=option) from None
             lines.append(f"{role} {name} = {value}")
     m = _NAME.match(expression)
     name, body = (m.group(1), m.group(2)) if m else ("f", expression)
@@ -190,7 +190,7 @@ def solve_expression(expression: str, inputs: list[str], params: list[str],
     except SolveError as e:
         if e.line == len(lines):  # in the expression: point at its column
             column = None if e.column is None else max(1, e.column - len(head))
-            message = e.message
+            message = e.message.replace("(the file ends first)", "(the expression ends first)")
             unknown = re.match(r"unknown name '([^']+)'", message)
             if unknown:
                 message = (f"no value for {unknown.group(1)!r} (give one with --let "

@@ -60,3 +60,33 @@ def test_a_malformed_or_misshapen_answer(capsys):
     assert "is a vector of 2 but dl/dw is a scalar" in out[1]
     with pytest.raises(TypeError, match="an answer is a number"):
         ex.check("dl/dw", {"a": 1})
+
+
+def test_a_name_not_asked_in_a_part_lists_that_parts_names_once():
+    ex = Exercise(VO)
+    asked = {i: [q.name for q in p.questions] for i, p in enumerate(ex.parts, start=1)}
+    with pytest.raises(KeyError) as info:
+        ex.check("dl/dW9", 0.5, part=1)
+    message = info.value.args[0]
+    assert message == (f"'dl/dW9' is not asked in part 1 (did you mean 'dl/dW2'?); asked: "
+                       f"{', '.join(asked[1])}")
+    assert len(asked[1]) == len(set(asked[1])) and "z1" in asked[2] and "z1" not in asked[1]
+    with pytest.raises(KeyError) as info:
+        ex.check("dl/dW9", 0.5)  # every part: each name once
+    listed = info.value.args[0].split("asked: ")[1].split(", ")
+    assert listed == list(dict.fromkeys(asked[1] + asked[2]))
+    with pytest.raises(KeyError, match="no part 3: the exercise has parts 1 to 2"):
+        ex.check("x2", 0.5, part=3)
+
+
+@pytest.mark.parametrize("answer", [1e308, 1e60, -1.5e20, float("inf"), float("nan"),
+                                    [20.0, 1e308]])
+def test_a_float_from_python_is_judged_by_its_value_not_its_digits(answer, capsys):
+    """1e308 written out has 309 digits ('a number has at most 60 digits, this one has
+    313'); it is a number, and a wrong one."""
+    ex = Exercise(TEXT)
+    r = ex.result("dl/dw", answer)
+    assert r.status == "wrong" and r.points == 0
+    assert "digits" not in (r.diagnosis or "")
+    ex.check("dl/dw", answer)
+    assert ": wrong, 0 of 2 points" in capsys.readouterr().out

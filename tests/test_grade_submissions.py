@@ -266,3 +266,13 @@ def test_two_files_for_one_variant_are_both_graded_and_say_so(key, tmp_path):
         "every file is graded"]
     assert any(grades[0].file in m for m in grades[1].messages)
     assert grades[2].messages == []
+
+
+def test_an_answer_in_scientific_notation_is_graded_not_a_traceback(key, tmp_path):
+    """x2 = 1e60 padded to the 4 decimals asked had 65 digits: NumberError escaped grading."""
+    lines = correct_lines(key, "01")
+    at = next(i for i, line in enumerate(lines) if line.startswith("x2 = "))
+    lines[at] = "x2 = 1e60"
+    g = grade_file(key, write(tmp_path, "hal.txt", "\n".join(lines)))
+    (x2,) = [r for r in g.results if r.name == "x2" and r.part == g.results[0].part]
+    assert x2.status == "wrong" and g.score == 21

@@ -80,9 +80,11 @@ def test_per_scalar_writes_one_line_per_entry(capsys):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["missing.worked"], "missing.worked: no such file"),
-    (["sigmoid(w*x +", "--let", "w=1", "x=2"], "column 8: unclosed '('"),
+    (["sigmoid(w*x +", "--let", "w=1", "x=2"],
+     "column 8: unclosed '(' (the expression ends first)"),  # there is no file
     (["sigmoid(w*q)", "--let", "w=1"], "no value for 'q'"),
-    (["w*x", "--let", "w=abc"], "'abc' is not a number"),
+    (["w*x", "--let", "w=abc"], "backprop solve: --let: w: 'abc' is not a number"),
+    (["w*x", "--param", "w"], "backprop solve: --param: 'w': expected NAME=NUMBER"),
     ([str(VO), "--example", "Nope"], "no example 'Nope'"),
     ([str(VO), "-o", "out.pdf"], "unknown format .pdf"),
 ])

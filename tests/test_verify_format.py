@@ -252,3 +252,21 @@ def test_the_claim_keyword_may_be_left_out():
                        "count parameters = 1\n")
     assert [(c.name, c.status) for c in ex.claims] == [
         ("dl/dw", "ok"), ("dl/dx", "ok"), ("l", "ok"), ("count parameters", "ok")]
+
+
+@pytest.mark.parametrize(("layer", "at", "message"), [
+    ("layer h: W, b3, relu from x", "b3", "b3 is a vector of 3 but the layer has 2 neurons"),
+    ("layer h: W, relu from x3", "x3", "W takes 2 inputs, but the input is a vector of 3"),
+    ("layer h: w from x", "w", "the weights w of layer h are a scalar"),
+    ("layer h: W", "h", "say which quantity it reads"),
+    ("layer h: W from X", "X", "a matrix input is read as a batch"),
+    ("layer h: W, c from x", "c", "unknown name 'c'"),
+])
+def test_a_layer_error_points_at_the_name_at_fault(layer, at, message):
+    """FILE:LINE:COLUMN for layers too (they gave FILE:LINE): the column of the name."""
+    text = ("param W = [[1, 2], [3, 4]]\nparam w = 2\nparam b3 = [1, 2, 3]\ninput x = [1, 2]\n"
+            f"input x3 = [1, 2, 3]\ninput X = [[1, 2, 3]]\n{layer}\n")
+    with pytest.raises(VerifyError, match=message) as info:
+        check_text(text)
+    assert info.value.line == 7
+    assert info.value.column == layer.index(f" {at}") + 2  # 1-based, after the space

@@ -34,6 +34,7 @@ from ..verify import check_model
 from ..verify.claims import DEFAULT, OK, TRUNCATED, WRONG, decimals, status
 from ..verify.errors import VerifyError
 from ..verify.model import build
+from ..verify.numbers import MAX_DIGITS
 from ..verify.parser import ExampleSpec, Literal, Stmt, parse
 from ..verify.report import ClaimResult
 from .answers import Answer, AnswerFile, LineError, read_answers
@@ -271,8 +272,17 @@ def _padded(stmt: Stmt | None, k: int) -> Stmt:
     """The claim with every number written to at least ``k`` decimals (0.5 → 0.5000)."""
     assert stmt is not None and stmt.literal is not None
     lit = stmt.literal
-    texts = tuple(t if decimals(t) >= k else f"{Decimal(t):.{k}f}" for t in lit.texts)
+    texts = tuple(_pad(t, k) for t in lit.texts)
     return replace(stmt, literal=Literal(lit.values, texts, lit.shape))
+
+
+def _pad(text: str, k: int) -> str:
+    """``text`` written to ``k`` decimals, unless it has them, or padding would write more
+    digits than a number may have (1e60 to 4 decimals: 65 digits): then as written."""
+    if decimals(text) >= k:
+        return text
+    padded = f"{Decimal(text):.{k}f}"
+    return padded if len(padded.lstrip("-").replace(".", "")) <= MAX_DIGITS else text
 
 
 def _scored(part: Part, q: Question, a: Answer, checked: Checked, stmt: Stmt, policy: Policy

@@ -23,6 +23,8 @@ written digits); give a string (``"0.1586"``) to be judged exactly as written.
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -68,9 +70,16 @@ class Exercise:
         """The part (0-based) and question ``name``; ``part`` picks among parts (from 1)."""
         hits = [(i, q) for i, p in enumerate(self.parts) for q in p.questions
                 if q.name == name and _in_part(p, i, part)]
-        if not hits:
-            asked = ", ".join(q.name for p in self.parts for q in p.questions)
-            raise KeyError(f"{name!r} is not asked; asked: {asked}")
+        if not hits:  # the names of the parts looked in, each once
+            looked = [p for i, p in enumerate(self.parts) if _in_part(p, i, part)]
+            if not looked:
+                raise KeyError(f"no part {part!r}: the exercise has parts 1 to "
+                               f"{len(self.parts)}")
+            asked = list(dict.fromkeys(q.name for p in looked for q in p.questions))
+            close = difflib.get_close_matches(name, asked, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            where = f" in part {part}" if part is not None else ""
+            raise KeyError(f"{name!r} is not asked{where}{hint}; asked: {', '.join(asked)}")
         if len(hits) > 1:
             raise KeyError(f"{name!r} is asked in parts "
                            f"{', '.join(str(i + 1) for i, _ in hits)}: say which, part=N")
@@ -79,6 +88,11 @@ class Exercise:
     def result(self, name: str, answer: Any, *, part: int | str | None = None) -> Result:
         """The grade of one answer (the same checking as ``backprop grade``)."""
         index, q = self.question(name, part)
+        huge = _beyond(answer)
+        if huge is not None:  # a float from Python: a number, only no answer to anything
+            why = "is beyond ±1e300" if math.isinf(huge) or huge == huge else "is not a number"
+            return Result(self.parts[index].name, name, "wrong", str(answer), q.text,
+                          f"{huge!r} {why}", [], 0.0, q.points, 0, q.size, None)
         text = f"{name} = {answer_literal(answer, q.decimals)}"
         try:
             tokens = tokenize_line(text, 1)
@@ -125,6 +139,20 @@ def _in_part(p: Part, index: int, part: int | str | None) -> bool:
     return p.name == part or (part.isdigit() and index == int(part) - 1)
 
 
+def _beyond(answer: Any) -> float | None:
+    """A float of the answer that no worked example holds (±inf, NaN, |x| > 1e300), if any."""
+    if hasattr(answer, "tolist"):  # numpy, torch
+        answer = answer.tolist()
+    if isinstance(answer, (list, tuple)):
+        return next((x for x in map(_beyond, answer) if x is not None), None)
+    if isinstance(answer, float) and not abs(answer) <= MAX_ANSWER:
+        return answer
+    return None
+
+
+MAX_ANSWER = 1e300  # numbers a worked example writes: 1e300 at most (verify's exponent limit)
+
+
 def answer_literal(answer: Any, k: int) -> str:
     """An answer written in the file format: floats rounded to ``k`` decimals, strings kept."""
     if isinstance(answer, str):
@@ -136,7 +164,12 @@ def answer_literal(answer: Any, k: int) -> str:
     if isinstance(answer, bool) or not isinstance(answer, (int, float)):
         raise TypeError(f"an answer is a number, a list of numbers or a string such as "
                         f"'0.1586', got {type(answer).__name__}")
-    return str(answer) if isinstance(answer, int) else f"{float(answer):.{k}f}"
+    if isinstance(answer, int):
+        return str(answer)
+    text = f"{float(answer):.{k}f}"
+    if len(text) > k + 18:  # past a float's 17 digits: its shortest form (1e+40, not 41 digits)
+        return repr(float(answer))
+    return text
 
 
 def verdict_line(r: Result, earned: float, worth: float, reveal: bool) -> str:

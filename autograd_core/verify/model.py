@@ -245,11 +245,18 @@ def _build_batch(m: Model, st: Stmt) -> None:
     m.batch = st.options["m"]
 
 
+def _column(st: Stmt, what: str) -> int | None:
+    """Where a layer statement wrote its ``what`` (weights, bias, from, name), if known."""
+    column: int | None = st.options.get("columns", {}).get(what)
+    return column
+
+
 def _build_layer(m: Model, st: Stmt) -> None:
     o = st.options
-    W = m.get(o["weights"], st.line)
-    x = m.get(o["from"], st.line) if o["from"] is not None else _previous(m, st)
-    b = m.get(o["bias"], st.line) if o["bias"] is not None else None
+    W = m.get(o["weights"], st.line, _column(st, "weights"))
+    x = (m.get(o["from"], st.line, _column(st, "from")) if o["from"] is not None
+         else _previous(m, st))
+    b = m.get(o["bias"], st.line, _column(st, "bias")) if o["bias"] is not None else None
     pre = _dense(W, x, b, st)
     pre_name = o["pre"] or f"{st.name}.a"
     pre = _define(m, pre_name, pre, "pre", st.line)
@@ -263,7 +270,8 @@ def _dense(W: Q, x: Q, b: Q | None, st: Stmt) -> Q:
     o = st.options
     if not W.shape:
         raise VerifyError(f"the weights {o['weights']} of layer {st.name} are a scalar; use "
-                          "a formula (let) for a single weight", st.line)
+                          "a formula (let) for a single weight", st.line,
+                          column=_column(st, "weights"))
     n_in = W.shape[-1]
     if len(x.shape) == 2 and x.shape[1] == 1 and x.shape[0] == n_in and n_in != 1:
         x = Q((n_in,), x.items)  # a column vector, as some slides write x
@@ -271,10 +279,11 @@ def _dense(W: Q, x: Q, b: Q | None, st: Stmt) -> Q:
         raise VerifyError(
             f"layer {st.name}: {o['weights']} takes {n_in} inputs, but the input is "
             f"{shape_str(x.shape)}; a matrix input is read as a batch, one sample per row "
-            "(write one sample as a vector [a, b], or a column [[a], [b]])", st.line)
+            "(write one sample as a vector [a, b], or a column [[a], [b]])", st.line,
+            column=_input_column(st))
     if len(x.shape) > 2 or (len(x.shape) == 1 and x.shape[0] != n_in) or not x.shape:
         raise VerifyError(f"layer {st.name}: {o['weights']} takes {n_in} inputs, but the "
-                          f"input is {shape_str(x.shape)}", st.line)
+                          f"input is {shape_str(x.shape)}", st.line, column=_input_column(st))
     one_unit = len(W.shape) == 1
     weights = [W.items] if one_unit else T.rows(W)
     samples = T.rows(x) if len(x.shape) == 2 else [x.items]
@@ -285,6 +294,11 @@ def _dense(W: Q, x: Q, b: Q | None, st: Stmt) -> Q:
     return Q(() if one_unit else (len(weights),), pre)
 
 
+def _input_column(st: Stmt) -> int | None:
+    """The input named by 'from x', else the weights (whose size says what is expected)."""
+    return _column(st, "from") or _column(st, "weights")
+
+
 def _biases(b: Q | None, n_out: int, st: Stmt) -> list[Any] | None:
     """The layer's bias for each of its n_out neurons (a scalar b is every neuron's)."""
     if b is None:
@@ -293,7 +307,8 @@ def _biases(b: Q | None, n_out: int, st: Stmt) -> list[Any] | None:
         return [b.items[0]] * n_out
     if b.size != n_out or len(b.shape) > 2:
         raise VerifyError(f"layer {st.name}: {st.options['bias']} is {shape_str(b.shape)} but "
-                          f"the layer has {n_out} neuron{'s' * (n_out != 1)}", st.line)
+                          f"the layer has {n_out} neuron{'s' * (n_out != 1)}", st.line,
+                          column=_column(st, "bias"))
     return list(b.items)
 
 
@@ -305,7 +320,8 @@ def _previous(m: Model, st: Stmt) -> Q:
     if len(inputs) == 1:
         return m.values[inputs[0]]
     raise VerifyError(f"layer {st.name}: say which quantity it reads, e.g. 'from x0' "
-                      f"({len(inputs)} inputs are declared)", st.line)
+                      f"({len(inputs)} inputs are declared)", st.line,
+                      column=_column(st, "name"))
 
 
 def _activate(q: Q, activation: str, slope: Any) -> Q:

@@ -332,15 +332,18 @@ def _shape(s: Stream) -> tuple[int, ...]:
 
 
 def _layer_options(s: Stream, line: int) -> dict[str, Any]:
-    """``W, b, act [from x] [pre z]``: weights first, then an optional bias and activation."""
+    """``W, b, act [from x] [pre z]``: weights first, then an optional bias and activation;
+    ``columns`` holds where each name was written (for errors about it)."""
+    columns: dict[str, int] = {}
     opts: dict[str, Any] = {"weights": None, "bias": None, "activation": "identity",
-                            "slope": None, "from": None, "pre": None}
+                            "slope": None, "from": None, "pre": None, "columns": columns}
     while s.peek().kind != "end":
         if s.accept(","):
             continue
         tok = quantity_name(s, "a weight, a bias, an activation, 'from NAME' or 'pre NAME'")
         if tok.text in ("from", "pre"):
-            opts[tok.text] = quantity_name(s, f"a name after {tok.text!r}").text
+            named = quantity_name(s, f"a name after {tok.text!r}")
+            opts[tok.text], columns[tok.text] = named.text, named.column
         elif tok.text in ACTIVATIONS:
             opts["activation"] = tok.text
             if s.accept("("):
@@ -350,9 +353,9 @@ def _layer_options(s: Stream, line: int) -> dict[str, Any]:
                 opts["slope"] = lit.values[0]
                 s.expect(")")
         elif opts["weights"] is None:
-            opts["weights"] = tok.text
+            opts["weights"], columns["weights"] = tok.text, tok.column
         elif opts["bias"] is None:
-            opts["bias"] = tok.text
+            opts["bias"], columns["bias"] = tok.text, tok.column
         else:
             raise error(f"a layer has one weight and one bias; {tok.text!r} is a third "
                         f"name (activations: {', '.join(ACTIVATIONS)})", tok)
@@ -412,9 +415,11 @@ def _formula(s: Stream, st: Statement, k: str) -> Stmt:
 
 
 def _layer(s: Stream, st: Statement, k: str) -> Stmt:
-    name = quantity_name(s, "the layer's output name").text
-    s.expect(":", f" after layer {name}")
-    return Stmt(k, st.line, name=name, options=_layer_options(s, st.line))
+    tok = quantity_name(s, "the layer's output name")
+    s.expect(":", f" after layer {tok.text}")
+    options = _layer_options(s, st.line)
+    options["columns"]["name"] = tok.column
+    return Stmt(k, st.line, name=tok.text, options=options)
 
 
 def _perceptron(s: Stream, st: Statement, k: str) -> Stmt:
