@@ -119,9 +119,10 @@ display(Markdown(sheet.split("## 2.")[0]))
 # %% [markdown]
 # ## 4. Grading answer files
 #
-# Three students hand in: Ana has everything right, Ben flipped the sign of ∂l/∂W2 and forgot
-# the factor ∂l/∂x2 in ∂l/∂b2, Cem's file has a typo and an unclosed bracket. `grade_all`
-# (what `backprop grade` runs) asks verify about every answer.
+# Three students hand in, each for their own variant: Ana (variant 07) has everything right,
+# Ben (08) flipped the sign of ∂l/∂W2 and forgot the factor ∂l/∂x2 in ∂l/∂b2, Cem's file (09)
+# has a typo and an unclosed bracket. `grade_all` (what `backprop grade` runs) asks verify
+# about every answer (two files for one variant would both be graded, with a warning).
 
 # %%
 def answer_file(variant, values):
@@ -139,17 +140,18 @@ def answer_file(variant, values):
     return "\n".join(out) + "\n"
 
 
-hand7 = vo_by_hand(numbers_of(v7.parts[0].given))
-slipped = dict(hand7)
-slipped["dl/dW2"] = [-x for x in hand7["dl/dW2"]]
-slipped["dl/db2"] = [hand7["dl/db2"][0] / hand7["dl/dx2"][0]]    # the local derivative only
+v8, v9 = exercises.key.variant("08"), exercises.key.variant("09")
+hand7, hand8, hand9 = (vo_by_hand(numbers_of(v.parts[0].given)) for v in (v7, v8, v9))
+slipped = dict(hand8)
+slipped["dl/dW2"] = [-x for x in hand8["dl/dW2"]]
+slipped["dl/db2"] = [hand8["dl/db2"][0] / hand8["dl/dx2"][0]]    # the local derivative only
 
 folder = Path(tempfile.mkdtemp())
 (folder / "ana.txt").write_text(answer_file(v7, hand7))
-(folder / "ben.txt").write_text(answer_file(v7, slipped))
+(folder / "ben.txt").write_text(answer_file(v8, slipped))
 garbled = {"x2": "x2 = 0.02?67", "dl/dW2": "dl/dW2 = [0.8573, 0.0088,"}   # a typo, no ']'
 (folder / "cem.txt").write_text("\n".join(garbled.get(line.split(" = ")[0], line)
-                                          for line in answer_file(v7, hand7).splitlines()))
+                                          for line in answer_file(v9, hand9).splitlines()))
 grades = grade_all(exercises.key, sorted(str(p) for p in folder.iterdir()))
 print(to_table(grades[1:]))
 
