@@ -22,8 +22,10 @@ from typing import Any
 from .. import GradTable, Value, build_grad, topological_order
 from ..notation import Namer
 from . import style
-from .builder import is_shared_constant
+from .builder import is_shared_constant, value_ranks
 from .drawing import Drawing
+from .groups import sort_key
+from .order import chain, leaf_columns
 from .quoting import attr_list
 
 VALUE_COLOR = "#15803d"  # green: the forward value on a wire
@@ -73,6 +75,20 @@ class _Circuit:
                 if v.op.at_kink:
                     attrs.update(style.KINK_STYLE)
                 g.body.append(f"\tc{k}_op {attr_list(attrs, [v.op.symbol])}\n")
+
+    def stack_leaves(self, g: Drawing, rankdir: str) -> None:
+        """Chains stacking the leaves that share a column as the slides do: x⁽⁰⁾₁ above
+        x⁽⁰⁾₂, W⁽²⁾₁₁ above W⁽²⁾₁₂ (see :mod:`.order`; a circuit has no clusters)."""
+        index = {v: k for k, v in enumerate(self.order)}
+
+        def key(v: Value) -> tuple[object, ...]:
+            return sort_key(v.label) if v.label else (), index[v]
+
+        columns = leaf_columns(self.order, value_ranks(self.order),
+                               lambda v: v in self.ids, lambda v: (), key)
+        for leaves in columns.get((), []):
+            g.body.append(chain([self.ids[v] for v in leaves], "\t", in_cluster=False,
+                                rankdir=rankdir))
 
     def wire_label(self, v: Value) -> str:
         """The value on a wire, with its name when it has one (z⁽¹⁾₂ = 0.25)."""
@@ -142,6 +158,7 @@ def draw_circuit(
         g.body.append(f"\tgraph {attr_list({'labelloc': 't', 'labeljust': 'l'}, [title])}\n")
     kinds: set[str] = set()
     c.nodes(g, kinds)
+    c.stack_leaves(g, rankdir)
     c.wires(g)
     if legend:
         z = c.namer.text(root) if root.label else "z"

@@ -60,6 +60,11 @@ class Plan:
     note: str | None = None
     total_cost: int = 0
 
+    @property
+    def groups(self) -> set[str]:
+        """The names of the collapsed groups (each drawn as one box)."""
+        return set(self.collapsed.values())
+
     def units(self, targets: dict[str, str]) -> dict[Value, str]:
         """Value → group box name, for the values collapsed into a group."""
         if not targets:
