@@ -9,6 +9,7 @@ goes through :mod:`.quoting`.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from .order import chain, leaf_columns
 from .plan import Plan
 from .quoting import attr_list, dot_id, label_string
 
+NOTE_WIDTH = 90  # characters per line of the summary note above a picture
 LAYOUT_EFFORT_ABOVE = 150  # DOT nodes; above this, dot's layout effort is capped (nslimit)
 FAR_RANKS = 6  # a leaf's use more than this many ranks after its first use gets a ↺ copy
 SUMMARY = "summary"
@@ -149,23 +151,27 @@ class GraphBuilder:
         """Gradient nodes of parameters: kept visible when groups collapse."""
         return {g for g, of in self.grad_of.items() if any(u.role == "param" for u in of)}
 
-    def make_plan(self, collapse: Any, max_nodes: int | None, sinks: Sequence[Value]) -> Plan:
-        """The size plan: collapsed groups and the summarised rest."""
+    def make_plan(self, collapse: Any, max_nodes: int | None, sinks: Sequence[Value],
+                  dropped: str | None = None) -> Plan:
+        """The size plan: collapsed groups and the summarised rest (``dropped``: what the
+        caller already left out, for the note). A backward summary also gathers the values
+        outside every group (inputs, the loss of each example) in one box."""
         plan = Plan(self.order, self.member, self.per_use, self.far_uses, len(self.float_grads),
                     keep=self.parameter_gradients())
-        plan.make(collapse, max_nodes, sinks)
+        plan.make(collapse, max_nodes, sinks, root=sinks[-1] if self.backward else None,
+                  dropped=dropped)
         return plan
 
     # ---------------------------------------------------------------- writing the DOT
     def emit(self, *, sinks: Sequence[Value], legend: bool, clusters: bool, collapse: Any,
              max_nodes: int | None, rankdir: str, title: str | None, name: str,
-             grad_order: Sequence[Value] = ()) -> Drawing:
+             grad_order: Sequence[Value] = (), dropped: str | None = None) -> Drawing:
         """The Drawing: plan, nodes by cluster, edges, legend, layout settings."""
         if rankdir not in RANKDIRS:
             raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
         self.group(clusters, collapse, grad_order)
         self.emission = sorted(self.order, key=self.slide_key, reverse=True)
-        self.plan = self.make_plan(collapse, max_nodes, sinks)
+        self.plan = self.make_plan(collapse, max_nodes, sinks, dropped)
         g = self.new_drawing(name, rankdir, title)
         self.rep = self.representatives()
         self.rankdir = rankdir
@@ -196,7 +202,7 @@ class GraphBuilder:
         g.node_attr.update(shape="box", style="filled", fontname=style.FONT, fontsize="12",
                            height="0.3")
         g.edge_attr.update(arrowsize="0.6", fontname=style.FONT)
-        lines = [x for x in (title, self.plan.note) if x]
+        lines = [x for x in (title, *textwrap.wrap(self.plan.note or "", NOTE_WIDTH)) if x]
         if lines:
             g.body.append(f"\tgraph [label={label_string(lines)} labelloc=t labeljust=l "
                           "fontsize=13]\n")
@@ -257,7 +263,7 @@ class GraphBuilder:
         self.place_groups(placed)
         self.place_float_grads(placed)
         if self.plan.hidden:
-            lines = [f"⋯ {len(self.plan.hidden)} more values", "summarised (max_nodes)"]
+            lines = [f"⋯ {len(self.plan.hidden)} more values", self.plan.hidden_what]
             placed.add((), self.item(SUMMARY, style.NODE_STYLES["group"], lines), "group")
         return placed
 
@@ -379,8 +385,14 @@ class GraphBuilder:
             name = self.labels.namer.symbol(node.label) if node.label else None
             if not isinstance(name, Symbol) or name.plain or not name.index:
                 continue
-            key = (self.path_of(gv), column.get(node, 0), name.base, name.layer or 0)
-            stacks.setdefault(key, []).append((name.index, r))
+            if self.rep.get(node, "").startswith("n"):  # in its node's column, by index
+                key = (self.path_of(gv), column.get(node, 0), name.base, name.layer or 0)
+                place = name.index
+            else:  # its node is collapsed: a neuron's weights, then its bias, neuron by neuron
+                key = (self.path_of(gv), -1, "W" if name.base == "β" else name.base,
+                       name.layer or 0)
+                place = (name.index[0], int(name.base == "β"), *name.index[1:])
+            stacks.setdefault(key, []).append((place, r))
         return [(key[0], [r for _index, r in sorted(boxes)])
                 for key, boxes in sorted(stacks.items(), key=lambda kv: kv[0][1:])
                 if len(boxes) > 1]
