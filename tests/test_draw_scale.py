@@ -152,9 +152,8 @@ def test_a_batchs_backward_summary_shows_every_parameter_gradient_and_stays_smal
     79 DOT nodes, 750 × 2277 pt (1000 × 3036 px), measured with the wasm Graphviz."""
     import re
 
-    from nn import MLP, datasets, losses
-
     from autograd_core.draw import to_svg
+    from nn import MLP, datasets, losses
 
     X, y = datasets.make_moons(60, noise=0.15, rng=8)
     net = MLP(2, [8, 1], activation="tanh", init="glorot", rng=3)

@@ -204,9 +204,8 @@ def test_a_sum_too_long_to_show_keeps_its_last_term():
 
 
 def test_the_backward_graphs_scratch_sums_are_named_by_their_last_term():
-    from nn import MLP, losses
-
     from autograd_core.draw import draw_backward
+    from nn import MLP, losses
 
     net = MLP.from_matrices([[[0.5, -2.5], [1.2, 0.1], [-0.7, -1.2]], [[-1.5, 0.2, 0.5]]],
                             [[-1.5, -1.3, 2.0], [1.0]], "sigmoid")
