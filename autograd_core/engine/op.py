@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import Any, ClassVar, Protocol, TypeAlias
+from typing import Any, ClassVar, Protocol, TypeAlias, TypeVar
 
 
 class Differentiable(Protocol):
@@ -64,21 +64,33 @@ class Differentiable(Protocol):
     def __rtruediv__(self, other: Any, /) -> Differentiable: ...
     def __pow__(self, other: Any, /) -> Differentiable: ...
     def __neg__(self) -> Differentiable: ...
-    def exp(self) -> Differentiable: ...
-    def log(self) -> Differentiable: ...
-    def sin(self) -> Differentiable: ...
-    def cos(self) -> Differentiable: ...
-    def sigmoid(self) -> Differentiable: ...
+
+    def exp(self) -> Differentiable:
+        """eᵃ."""
+
+    def log(self) -> Differentiable:
+        """ln a."""
+
+    def sin(self) -> Differentiable:
+        """sin a."""
+
+    def cos(self) -> Differentiable:
+        """cos a."""
+
+    def sigmoid(self) -> Differentiable:
+        """σ(a) = 1/(1 + e⁻ᵃ)."""
 
 
 #: A number as the engine computes with it: a float, or an exact rational (see .exact).
 Number: TypeAlias = float | Fraction
+#: A number in, the same kind of number out (|a| of an exact number is exact).
+SameNumber = TypeVar("SameNumber", float, Fraction)
 #: What a bprop computes with: numbers, or Values when a derivative graph is being built.
 Scalar: TypeAlias = float | Fraction | Differentiable
-Inputs: TypeAlias = tuple[Any, ...]
-Contributions: TypeAlias = tuple[Any, ...]
+Inputs: TypeAlias = tuple[Scalar, ...]
+Contributions: TypeAlias = tuple[Scalar, ...]
 #: ``bprop(inputs, out, G) -> (G · ∂out/∂input for each input)``
-Bprop: TypeAlias = Callable[[Inputs, Any, Any], Contributions]
+Bprop: TypeAlias = Callable[[Inputs, Scalar, Scalar], Contributions]
 
 
 class OutsideDomain(Exception):
