@@ -39,8 +39,9 @@ from . import style
 from .builder import FAR_RANKS, LAYOUT_EFFORT_ABOVE, GraphBuilder, is_shared_constant, value_ranks
 from .drawing import Drawing
 
-__all__ = ["DEFAULT_MAX_NODES", "FAR_RANKS", "LAYOUT_EFFORT_ABOVE", "GraphBuilder", "draw_backward",
-           "draw_forward", "draw_steps", "is_shared_constant", "value_ranks"]
+__all__ = ["DEFAULT_MAX_NODES", "FAR_RANKS", "LAYOUT_EFFORT_ABOVE", "GraphBuilder",
+           "check_max_nodes", "draw_backward", "draw_forward", "draw_steps",
+           "is_shared_constant", "value_ranks"]
 
 DEFAULT_MAX_NODES = 400
 MIN_MAX_NODES = 8
@@ -60,7 +61,8 @@ def _last_table(root: Value) -> GradTable | None:
         return None
 
 
-def _check_max_nodes(max_nodes: Any) -> int | None:
+def check_max_nodes(max_nodes: Any) -> int | None:
+    """``max_nodes`` as the drawings take it (None: no limit), or ValueError naming it."""
     if max_nodes is None:
         return None
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < MIN_MAX_NODES:
@@ -103,7 +105,7 @@ def draw_forward(
                      show_steps=show_steps)
     return b.emit(
         sinks=[root], legend=legend, clusters=clusters, collapse=collapse,
-        max_nodes=_check_max_nodes(max_nodes), rankdir=rankdir, title=title,
+        max_nodes=check_max_nodes(max_nodes), rankdir=rankdir, title=title,
         name="forward",
     )
 
@@ -138,7 +140,7 @@ def draw_backward(
     """
     root = _check_root(root, "draw_backward")
     style.fmt(0.0, precision)
-    max_nodes = _check_max_nodes(max_nodes)
+    max_nodes = check_max_nodes(max_nodes)
     if table is not None:
         if not isinstance(table, GradTable):
             raise TypeError(f"table must be a GradTable, got {type(table).__name__}")
@@ -195,7 +197,3 @@ def _backward(root: Value, table: GradTable, *, precision: int, show_steps: bool
         max_nodes=max_nodes, rankdir=rankdir, title=title,
         name="backward", grad_order=grad_order, dropped=dropped,
     )
-
-
-# the stepper's names for the builder, until it imports GraphBuilder
-_Builder = GraphBuilder
