@@ -526,15 +526,21 @@ class GraphBuilder:
         """The edge statements, styled by kind. In a backward drawing the gradient graph's
         edges are written reversed (``dir=back``: drawn as they flow): back-propagation runs
         right to left, so its ranks then agree with the forward graph's and with each
-        gradient's column; a forward value used by a gradient op does not constrain ranks."""
+        gradient's column; a forward value used by a gradient op does not constrain ranks,
+        except a ↺ copy, drawn for that use alone (else it drifted to the first column, its
+        dashed edge looping across the picture)."""
         styles = {k: " " + attr_list(s) for k, s in style.EDGE_STYLES.items()}
         if self.backward:
             styles["grad"] = " " + attr_list({**style.EDGE_STYLES["grad"], "dir": "back"})
             styles["uses"] = " " + attr_list({**style.EDGE_STYLES["uses"], "constraint": "false"})
+        copies = {cid for uses in g.copies.values() for cid, _v, _j in uses}
+        local = " " + attr_list(style.EDGE_STYLES["uses"])
         for a, b, kind in edges:
             if self.backward and kind == "grad":
                 a, b = b, a
-            g.body.append(f"\t{a} -> {b}{styles[kind]}\n")
+            # a ↺ copy is drawn for its one use: that edge places it, just before its op
+            look = local if kind == "uses" and a in copies else styles[kind]
+            g.body.append(f"\t{a} -> {b}{look}\n")
 
 
 def _node_lines(items: list[Item], indent: str) -> list[str]:
