@@ -166,6 +166,10 @@ class Op:
     def __init__(self, param: Any = None, *, at_kink: bool = False) -> None:
         self.param = param
         self.at_kink = at_kink
+        # The backward loop reads op.bprop once per node. Read through the class, a
+        # staticmethod is a descriptor call each time; kept on the instance it is a plain
+        # load, twice as fast (about 2% of a backward pass, measured with callgrind).
+        self.bprop = self.bprop  # type: ignore[misc]  # the blocks have a __dict__
 
     # Each block defines these two (as staticmethods, or methods when the op has a param).
     forward: Callable[..., Number]
