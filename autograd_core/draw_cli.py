@@ -2,13 +2,16 @@
 
     backprop draw "sigmoid(w*x + b)" --let x=0.5 --param w=-2.5 b=1 -o neuron.svg
     backprop draw "y = (w*x + b).sigmoid()" --let w=-2.5 x=0.5 b=1 --backward -o back.svg
-    backprop draw examples/01_vo_mlp.worked --collapse neurons -o mlp.svg
+    backprop draw autograd_core/examples/01_vo_mlp.worked --collapse neurons -o mlp.svg
     backprop draw "tanh(x*x)" --let x=0.5 -o steps.html        # the stepper page
     backprop draw "sigmoid(w*x + b)" --let x=0.5 --param w=-2.5 b=1 --circuit -o c.svg
 
 The output format comes from ``-o``'s suffix: .svg, .png, .pdf (no system Graphviz needed), .dot/.gv
 (the DOT text, no renderer needed), .html (the page that steps through back-propagation).
 Without ``-o`` (or with ``-o -``) the DOT text is printed.
+
+Exit status: 0 written; 1 the renderer failed or is missing; 2 bad input (the source, an
+option such as --precision -1, a file that cannot be read or written).
 """
 
 from __future__ import annotations
@@ -80,16 +83,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"backprop draw: cannot write {out}: {problem}", file=sys.stderr)
         return 2
     try:
+        _check_options(args)
         root = _root(args, parse_expression, parse_assignments)
+        output = _drawing(args, root, out)
     except (ExpressionError, LookupError, ValueError, OSError) as e:
         print(f"backprop draw: {e}", file=sys.stderr)
         return 2
     try:
-        _draw(args, root, out)
+        output()
     except (CannotWrite, OSError) as e:
         print(f"backprop draw: {e}", file=sys.stderr)
         return 2
-    except (RendererMissing, RenderFailed, ValueError) as e:
+    except (RendererMissing, RenderFailed, ValueError) as e:  # ValueError: a conversion
         print(f"backprop draw: {e}", file=sys.stderr)
         return 1
     if out is not None:
@@ -97,8 +102,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _draw(args: argparse.Namespace, root: Value, out: Path | None) -> None:
-    """Draw ``root`` as the options say, into ``out`` (None: print the DOT)."""
+def _check_options(args: argparse.Namespace) -> None:
+    """ValueError naming the option, for a --precision or --max-nodes no drawing takes."""
+    from .draw import check_max_nodes, style
+
+    style.fmt(0.0, args.precision)
+    if args.max_nodes:
+        check_max_nodes(args.max_nodes)
+
+
+def _drawing(args: argparse.Namespace, root: Value, out: Path | None) -> Callable[[], None]:
+    """Draw ``root`` as the options say (errors here are the input's), and return what
+    writes it into ``out`` (None: print the DOT; errors there are the renderer's)."""
     from .draw import (
         DEFAULT_MAX_NODES,
         draw_backward,
@@ -109,9 +124,8 @@ def _draw(args: argparse.Namespace, root: Value, out: Path | None) -> None:
     )
 
     if out is not None and out.suffix.lower() in (".html", ".htm"):
-        write_output(out, lambda p: write_stepper(root, p, precision=args.precision,
-                                                  renderer=args.renderer))
-        return
+        return lambda: write_output(out, lambda p: write_stepper(
+            root, p, precision=args.precision, renderer=args.renderer))
     max_nodes = DEFAULT_MAX_NODES if args.max_nodes is None else (args.max_nodes or None)
     collapse = args.collapse
     if collapse and collapse not in ("neurons", "layers"):
@@ -129,9 +143,8 @@ def _draw(args: argparse.Namespace, root: Value, out: Path | None) -> None:
     if graph.note:
         print(f"note: {graph.note}", file=sys.stderr)
     if out is None:
-        sys.stdout.write(graph.source)
-    else:
-        write_output(out, lambda p: render(graph, p, renderer=args.renderer))
+        return lambda: print(graph.source, end="")
+    return lambda: write_output(out, lambda p: render(graph, p, renderer=args.renderer))
 
 
 def unwritable(out: Path) -> str | None:

@@ -242,7 +242,8 @@ def expression(node: Value, *, width: int = 24, name: NameFn | None = None,
     """
     namer: NameFn = name or (lambda v: v.label)
     if not tex:
-        return engine_expression(node, width, EXPRESSION_DEPTH, namer)
+        return _last_term_kept(node, engine_expression(node, width, EXPRESSION_DEPTH, namer),
+                               width, namer)
     names: list[str] = []
 
     def placeholder(v: Value) -> str | None:
@@ -254,6 +255,24 @@ def expression(node: Value, *, width: int = 24, name: NameFn | None = None,
 
     unicode = engine_expression(node, 10**9, EXPRESSION_DEPTH, placeholder)
     return _to_latex(unicode, names)
+
+
+_CUT_SUM = re.compile(r"…(?: \+ …)+")
+
+
+def _last_term_kept(node: Value, text: str, width: int, name: NameFn) -> str:
+    """A sum cut down to ``… + …`` keeps its last term when that fits: ``… + ∂l/∂z⁽¹⁾₃·W⁽¹⁾₃₁``
+    (a running sum of a backward pass reads as what its last step added)."""
+    if not _CUT_SUM.fullmatch(text) or not node.inputs:
+        return text
+    last = node.inputs[-1]
+    shown = name(last) or engine_expression(last, width, EXPRESSION_DEPTH, name)
+    if _CUT_SUM.fullmatch(shown) or "…" in shown and len(shown) <= 2:
+        return text  # the last term says no more
+    if name(last) is None and last.inputs and last.op.name in ("add", "sum", "sub"):
+        shown = f"({shown})"
+    kept = text[: -len("…")] + shown
+    return kept if len(kept) <= width else text
 
 
 def _to_latex(unicode: str, names: list[str]) -> str:

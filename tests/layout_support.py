@@ -67,30 +67,67 @@ def slide_name(name: str) -> tuple[str, int, tuple[int, ...]] | None:
     return m.group("base"), int(m.group("layer").translate(SUP)), index
 
 
+GROUP = re.compile(r"^neuron (?P<neuron>\d+) of layer (?P<layer>\d+)$")
+
+
+def _stack_keys(name: str) -> list[tuple[tuple[object, ...], int, bool]]:
+    """(a stack the box belongs to, its place in it, whether only boxes sharing a column are
+    compared), for the boxes whose order the slides fix."""
+    group = GROUP.match(name)
+    if group is not None:  # a collapsed neuron: neurons 1, 2, 3 of a layer from the top
+        return [(("neuron", int(group["layer"])), int(group["neuron"]), False)]
+    grad = name.startswith("∂") and "/∂" in name
+    s = slide_name(name.split("/∂", 1)[1] if grad else name)
+    if s is None:
+        return []
+    base, layer, index = s
+    tag = ("∂" if grad else "") + base
+    if base == "x" and layer == 0:
+        return [((tag, 0), index[0], grad)]
+    if base == "W" and len(index) == 2:  # a neuron's weights, and the neurons by their first
+        rows = [((tag, "rows", layer), index[0], grad)] if index[1] == 1 else []
+        return [((tag, layer, index[0]), index[1], grad), *rows]
+    if base == "z":
+        return [((tag, layer), index[0], grad)]
+    return []
+
+
+def stacked_names(source: str) -> set[str]:
+    """The boxes of a drawing that :func:`order_violations` compares with another box."""
+    counts: dict[tuple[object, ...], list[str]] = defaultdict(list)
+    for name in named_boxes(parse_dot(source)):
+        for stack, _place, _column in _stack_keys(name):
+            counts[stack].append(name)
+    return {n for names in counts.values() if len(names) > 1 for n in names}
+
+
 def order_violations(source: str, renderer: str) -> list[str]:
     """The pairs drawn in the wrong order top to bottom (rankdir LR): the inputs x⁽⁰⁾ᵢ by i,
-    each neuron's weights W⁽ᴸ⁾ₙᵢ by i, the neurons z⁽ᴸ⁾ₙ of each layer by n."""
+    each neuron's weights W⁽ᴸ⁾ₙᵢ by i, the neurons of each layer by n (their z⁽ᴸ⁾ₙ, their
+    first weights W⁽ᴸ⁾ₙ₁), the collapsed
+    neuron boxes ("neuron n of layer L") by n, and the gradient boxes ∂l/∂x⁽⁰⁾ᵢ, ∂l/∂W⁽ᴸ⁾ₙᵢ,
+    ∂l/∂z⁽ᴸ⁾ₙ of the same stacks (those that share a column: a gradient sits in its node's)."""
     p = parse_dot(source)
     pos, _ = layout(source, renderer)
     stacks: dict[tuple[object, ...], list[tuple[int, str]]] = defaultdict(list)
+    same_column: set[tuple[object, ...]] = set()
     boxes = named_boxes(p)
     for name in boxes:
-        s = slide_name(name)
-        if s is None:
-            continue
-        base, layer, index = s
-        if base == "x" and layer == 0:
-            stacks["x", 0].append((index[0], name))
-        elif base == "W" and len(index) == 2:
-            stacks["W", layer, index[0]].append((index[1], name))
-        elif base == "z":
-            stacks["z", layer].append((index[0], name))
+        for stack, place, by_column in _stack_keys(name):
+            stacks[stack].append((place, name))
+            if by_column:
+                same_column.add(stack)
     wrong = []
-    for items in stacks.values():
+    for stack, items in stacks.items():
         items.sort()
-        for (_, upper), (_, lower) in zip(items, items[1:], strict=False):
-            if pos[boxes[upper]][1] <= pos[boxes[lower]][1]:
-                wrong.append(f"{upper} is not above {lower}")
+        for k, (_, upper) in enumerate(items):
+            for _, lower in items[k + 1:]:
+                (ux, uy), (lx, ly) = pos[boxes[upper]], pos[boxes[lower]]
+                if stack in same_column and abs(ux - lx) > 0.05:
+                    continue
+                if uy <= ly:
+                    wrong.append(f"{upper} is not above {lower}")
+                break
     return wrong
 
 

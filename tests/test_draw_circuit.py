@@ -4,6 +4,8 @@ up to its gradient."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import torch
 from dot_parse import label_lines, parse_dot
 from strategies import tensor
@@ -11,16 +13,21 @@ from strategies import tensor
 from autograd_core import Value
 from autograd_core.cli import main
 from autograd_core.draw import draw_circuit, to_svg
-from autograd_core.draw.circuit import GRAD_COLOR, VALUE_COLOR
+from autograd_core.draw.circuit import GRAD_COLOR, LOCAL_COLOR, VALUE_COLOR
 
 
 def wires(g):
-    """(tail, head) → {"value": [lines], "grad": [lines]} from the DOT."""
+    """(tail, head) → {"value": [lines], "grad": [lines]} from the DOT: each wire's label has
+    its value's row, its gradient's row and, with local=True, the local derivative's row."""
     out: dict[tuple[str, str], dict[str, list[list[str]]]] = {}
     for a, b, attrs in parse_dot(g.source).edges:
-        kind = {VALUE_COLOR: "value", GRAD_COLOR: "grad"}[attrs["fontcolor"]]
-        out.setdefault((a, b), {"value": [], "grad": []})[kind].append(
-            label_lines(attrs["label"]))
+        if attrs.get("style") == "invis":  # the chains stacking leaves (draw/order.py)
+            continue
+        rows = label_lines(attrs["label"])
+        assert g.row_colors[attrs["id"]] == (VALUE_COLOR, GRAD_COLOR, LOCAL_COLOR)[:len(rows)]
+        wire = out.setdefault((a, b), {"value": [], "grad": []})
+        wire["value"].append([rows[0], *rows[2:]])
+        wire["grad"].append([rows[1]])
     return out
 
 
@@ -79,3 +86,35 @@ def test_the_circuit_renders_without_system_graphviz_and_from_the_command_line(t
     assert main(["draw", "sigmoid(w*x + b)", "--let", "x=0.5", "--param", "w=-2.5", "b=1",
                  "--circuit", "--renderer", "wasm", "-o", str(out)]) == 0
     assert "σ" in out.read_text()
+
+
+def test_a_wires_value_and_gradient_sit_together_on_its_one_edge():
+    # they were on two parallel edges, which dot laid out apart: red labels floated far from
+    # their wires and, on Vo's last × → Σ wire, the gradient sat above the value
+    from nn import MLP, losses
+
+    net = MLP.from_matrices([[[0.5, -2.5], [1.2, 0.1], [-0.7, -1.2]], [[-1.5, 0.2, 0.5]]],
+                            [[-1.5, -1.3, 2.0], [1.0]], "sigmoid")
+    loss = losses.log_likelihood(net([0.5, -0.5]), 1.0)
+    loss.label = "l"
+    g = draw_circuit(loss, local=True)
+    edges = [e for e in parse_dot(g.source).edges if e[2].get("style") != "invis"]
+    # value, gradient, local derivative; the last wire (into the output's name) has no consumer
+    assert all(len(label_lines(attrs["label"])) == (2 if b == "c_out" else 3)
+               for _, b, attrs in edges)
+    root = ET.fromstring(to_svg(g, "wasm").encode("utf-8"))
+    ns = "{http://www.w3.org/2000/svg}"
+    shown = 0
+    for group in root.iter(ns + "g"):
+        if not group.get("id", "").startswith("wire"):
+            continue
+        texts = group.findall(ns + "text")
+        colors = [VALUE_COLOR, GRAD_COLOR, LOCAL_COLOR][:len(texts)]
+        assert len(texts) >= 2 and [t.get("fill") for t in texts] == colors
+        at = [(float(t.get("x")), float(t.get("y"))) for t in texts]
+        for (x0, y0), (x1, y1) in zip(at, at[1:], strict=False):
+            assert x0 == x1 and 0 < y1 - y0 < 25  # one row below the other, in order
+        shown += 1
+    assert shown == len(edges) and shown > 20
+    legend = next(t for t in root.iter(ns + "g") if t.get("id") == "c_legend")
+    assert "local derivative" in "".join(legend.itertext())

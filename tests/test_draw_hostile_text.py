@@ -130,3 +130,38 @@ def test_no_svg_carries_a_link_script_or_event_handler(renderer):
                    HOSTILE[4:8], HOSTILE[8:12]):
         for g in drawings(list(labels), HOSTILE[0] + HOSTILE[1]):
             assert_inert(to_svg(g, renderer))
+
+
+# group names (the part of a label before ".N."): two different names must never share a
+# cluster or a collapsed box (dot_id once wrote every unsafe character as "_", so "la!.0"
+# and "la?.0", or "layers.0" and "layers_0", made one cluster and the picture lost nodes)
+group_names = st.one_of(
+    st.sampled_from(["la!", "la?", "layers", "layers_", "la_", "l a", "é", 'a"b', "a\\b", "_"]),
+    st.text(st.characters(exclude_categories=(), exclude_characters="."), min_size=1,
+            max_size=12))
+
+
+def grouped_neuron(first: str, second: str):
+    """σ(w·x + b) with x, w in the group ``first.0`` and b, the output in ``second.0``."""
+    x = Value(0.5, label=f"{first}.0.x")
+    w = Value(-2.5, label=f"{first}.0.w", role="param")
+    b = Value(1.0, label=f"{second}.0.b", role="param")
+    y = (w * x + b).sigmoid()
+    y.label = f"{second}.0.out"
+    return y
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(group_names, min_size=2, max_size=2), st.sampled_from([None, "layers"]))
+def test_different_group_names_never_share_a_cluster_or_a_box(names, collapse):
+    y = grouped_neuron(*names)
+    backward = draw_backward(y, collapse=collapse)
+    y.backward()
+    groups = {f"{name}.0" for name in names}
+    for g in (draw_forward(y, collapse=collapse), backward):
+        p = parse_dot(g.source)
+        drawn = [n for n in p.nodes if not n.startswith("legend")]
+        assert len(drawn) == g.counts["dot_nodes"]  # no two boxes under one DOT name
+        clusters = [c for c in p.clusters if c.startswith("cluster_") and c != "cluster_legend"]
+        boxes = {g.reps[v] for v in g.reps if g.reps[v].startswith("g")}
+        assert len(clusters if collapse is None else boxes) == len(groups), (clusters, boxes)

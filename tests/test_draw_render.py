@@ -244,6 +244,42 @@ def test_png_text_renders_even_with_no_system_fonts(no_system_dot):
         assert inked > 300, f"no text drawn (system_fonts={system_fonts})"
 
 
+def test_png_text_is_one_sans_font_that_fits_its_boxes_with_or_without_system_fonts():
+    """Names with ⁽ ⁾ fell back to a serif font (resvg shapes a whole run in the fallback
+    font when Liberation Sans lacks one glyph), "grad −0.05948" touched its box's edge with
+    DejaVu Sans alone (wider than the Helvetica widths Graphviz sizes boxes with) and the ↺
+    legend entry overflowed its box. Now all text is DejaVu Sans at Helvetica's widths: the
+    PNG is the same with or without system fonts, and every text clears its box's border."""
+    from autograd_core.draw import convert
+
+    texts = ["grad −0.05948", "∂l/∂W⁽¹⁾₁₁", "↺ the same leaf again, drawn near a far use",
+             "x⁽⁰⁾₂ data −0.5"]
+    nodes = "".join(f'n{k} [label="{t}" shape=box]\n' for k, t in enumerate(texts))
+    chain = " -> ".join(f"n{k}" for k in range(len(texts)))  # one box per row of pixels
+    svg = to_svg(f"digraph {{ node [fontname=Helvetica fontsize=12] {nodes} {chain} "
+                 "[style=invis] }", "wasm")
+    png = convert.svg_to_png(svg, 96)
+    assert png == convert.svg_to_png(svg, 96, system_fonts=False)
+    img = png_image(png).convert("L")
+    checked = 0
+    for y in range(img.height):  # a row through a box: border, gap, text, gap, border
+        dark = [img.getpixel((x, y)) < 128 for x in range(img.width)] + [False]
+        runs, start = [], None
+        for x, d in enumerate(dark):
+            if d and start is None:
+                start = x
+            elif not d and start is not None:
+                runs.append((start, x))
+                start = None
+        if len(runs) < 3:
+            continue
+        (_, left), (text_start, _), (text_end, right) = runs[0], runs[1], (runs[-2][1],
+                                                                         runs[-1][0])
+        assert text_start - left >= 3 and right - text_end >= 3, (y, runs[0], runs[-1])
+        checked += 1
+    assert checked > 20
+
+
 def has_cairo() -> bool:
     try:
         import cairosvg  # noqa: F401

@@ -142,3 +142,35 @@ def test_far_copies_count_against_max_nodes():
         p = read(g)
         assert len(drawn(p)) <= limit
         assert_well_formed(p)
+
+
+def test_a_batchs_backward_summary_shows_every_parameter_gradient_and_stays_small():
+    """The backward graph of a 2-8-1 network's mean loss over 16 moons points (2736 values):
+    its summary was a strip 3383 × 8540 px at 96 dpi (2537 × 6405 pt) of ``… + …`` scratch
+    sums, the chains of ∂l/∂x of each of the 32 inputs. Now: the parameters' gradients only,
+    neurons collapsed, the values outside the layers (inputs, each point's loss) in one box:
+    79 DOT nodes, 750 × 2277 pt (1000 × 3036 px), measured with the wasm Graphviz."""
+    import re
+
+    from autograd_core.draw import to_svg
+    from nn import MLP, datasets, losses
+
+    X, y = datasets.make_moons(60, noise=0.15, rng=8)
+    net = MLP(2, [8, 1], activation="tanh", init="glorot", rng=3)
+    loss = vsum([losses.binary_cross_entropy_with_logits(net(X[i]), y[i]) for i in range(16)])
+    loss = loss * (1 / 16)
+    loss.label = "l"
+    g = draw_backward(loss)
+    p = read(g)
+    assert g.note and "parameters only" in g.note and "outside the layers" in g.note
+    names = {line for n in drawn(p) for line in lines(p, n)}
+    params = [v for v in topological_order(loss) if v.role == "param"]
+    assert len(params) == 33
+    shown = {line.split("/∂", 1)[1] for line in names if line.startswith("∂l/∂")}
+    assert len({s for s in shown if s[0] in "Wβ"}) == 33  # every ∂l/∂W and ∂l/∂β, no more
+    assert not any("…" in line for line in names)  # no scratch sums
+    assert len(drawn(p)) <= 100
+    svg = to_svg(g, "wasm")
+    width, height = (float(re.search(rf'{k}="([\d.]+)pt"', svg).group(1))
+                     for k in ("width", "height"))
+    assert width <= 1000 and height <= 2600, (width, height)

@@ -413,7 +413,9 @@ def test_stepping_with_buttons_keys_and_the_slider_keeps_counter_panel_and_table
     table = build_grad(y)
     b = browser(page, ready=READY)
     s = state(b)
-    assert s["position"] == 0 and s["counter"] == f"step 0 / {len(table) - 1}"
+    n = len(table)  # every step of this graph is shown (no bare number's gradient)
+    # the counter read "step 0 / 5" for 6 steps: the step's number and its place among all
+    assert s["position"] == 0 and s["counter"] == f"step 0 (1 of {n})"
     assert s["headline"] == "step 0: ∂y/∂y = 1" and s["row"][0] == "0"
     assert s["current"][0][0] == "y" and "grad 1" in s["current"][0]
 
@@ -421,7 +423,7 @@ def test_stepping_with_buttons_keys_and_the_slider_keeps_counter_panel_and_table
         b.click(".bp-bar button[title^='next']")
     s = state(b)
     k = table.step(w)
-    assert s["counter"] == f"step {k} / {len(table) - 1}" and s["step"] == str(k)
+    assert s["counter"] == f"step {k} ({k + 1} of {n})" and s["step"] == str(k)
     assert s["headline"] == f"step {k}: ∂y/∂w = {fmt(fd(1))}"
     assert s["row"] == [str(k), "w", "−2.5", fmt(fd(1))]
     (node,) = s["current"]
@@ -437,14 +439,14 @@ def test_stepping_with_buttons_keys_and_the_slider_keeps_counter_panel_and_table
     assert state(b)["position"] == k - 2
     b.key("End")
     s = state(b)
-    assert s["position"] == len(table) - 1 and s["counter"].startswith(f"step {len(table) - 1}")
+    assert s["position"] == n - 1 and s["counter"] == f"step {n - 1} ({n} of {n})"
     b.key("Home")
     assert state(b)["position"] == 0
     b.key("ArrowRight")
     assert state(b)["position"] == 1
     b.eval("(() => { const s = document.querySelector('.bp-slider'); s.value = '3';"
            " s.dispatchEvent(new Event('input')); })()")
-    assert state(b)["counter"].startswith("step 3 /")
+    assert state(b)["counter"] == f"step 3 (4 of {n})"
     assert b.console_errors() == []
 
 
@@ -539,6 +541,27 @@ def test_vo_reads_at_14px_or_more_at_1400px_and_no_request_leaves_the_page(make,
       r.top >= f.top && r.bottom <= f.bottom; })()""")
     b.screenshot(tmp_path / "vo.png")
     assert b.requests() == [page.resolve().as_uri()]
+    assert b.console_errors() == []
+
+
+WHOLE = """(() => {
+  const f = document.querySelector('.bp-graph').getBoundingClientRect();
+  return [...document.querySelectorAll('.bp-graph g.node')].every(g => {
+    const r = g.getBoundingClientRect(); return r.left >= f.left - 1 && r.right <= f.right + 1
+      && r.top >= f.top - 1 && r.bottom <= f.bottom + 1; });
+})()"""
+
+
+@needs_browser
+def test_a_small_graph_in_a_narrow_window_opens_whole(tmp_path, browser):
+    # the site shows the stepper in a frame about 440 px wide: it opened at the readable
+    # zoom, with x and w cut off; a graph that fits with its text at 10 px or more opens whole
+    _x, _w, y = example()
+    b = browser(write_stepper(y, tmp_path / "steps.html"), ready=READY, width=640, height=600)
+    assert b.eval(WHOLE), "a box of the neuron is cut off at the start"
+    px = b.eval(TEXT_PX)
+    assert min(px["graph"]) >= 10
+    b.screenshot(tmp_path / "narrow.png")
     assert b.console_errors() == []
 
 

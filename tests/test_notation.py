@@ -184,6 +184,39 @@ def test_unlabelled_nodes_are_named_by_what_they_compute():
     assert expression(x * -2.5) == "x·−2.5"
 
 
+def test_a_sum_too_long_to_show_keeps_its_last_term():
+    # the running sums of a backward pass (∂l/∂x⁽⁰⁾₁ = Σₙ ∂l/∂z⁽¹⁾ₙ·W⁽¹⁾ₙ₁) read as what
+    # their last step added; they were named "… + …"
+    names: dict[Value, str] = {}
+    p1, p2, p3 = [], [], []
+    for i, product in enumerate((p1, p2, p3), start=1):
+        g, w = Value(0.1 * i), Value(0.2 * i)
+        names[g], names[w] = f"∂l/∂z⁽¹⁾{i}", f"W⁽¹⁾{i}1"
+        product.append(g * w)  # unnamed: written ∂l/∂z⁽¹⁾1·W⁽¹⁾11
+    (p1,), (p2,), (p3,) = p1, p2, p3
+    two = p1 + p2
+    assert expression(two, name=names.get) == "… + ∂l/∂z⁽¹⁾2·W⁽¹⁾21"
+    assert expression(two + p3, name=names.get) == "… + … + ∂l/∂z⁽¹⁾3·W⁽¹⁾31"
+    assert expression(two, name=names.get, width=40) == "∂l/∂z⁽¹⁾1·W⁽¹⁾11 + ∂l/∂z⁽¹⁾2·W⁽¹⁾21"
+    assert expression(two, name=names.get, width=12) == "… + …"  # the last term does not fit
+    nested = expression(p1 + (p2 + p3), name=names.get)
+    assert "(" not in nested and nested.endswith("…")  # a last term that is a cut sum says no more
+
+
+def test_the_backward_graphs_scratch_sums_are_named_by_their_last_term():
+    from autograd_core.draw import draw_backward
+    from nn import MLP, losses
+
+    net = MLP.from_matrices([[[0.5, -2.5], [1.2, 0.1], [-0.7, -1.2]], [[-1.5, 0.2, 0.5]]],
+                            [[-1.5, -1.3, 2.0], [1.0]], "sigmoid")
+    loss = losses.log_likelihood(net([0.5, -0.5]), 1.0)
+    loss.label = "l"
+    source = draw_backward(loss).source
+    sums = set(re.findall(r'label="(… \+ [^\\"]*)', source))
+    assert sums == {"… + ∂l/∂z⁽¹⁾₂·W⁽¹⁾₂₁", "… + ∂l/∂z⁽¹⁾₂·W⁽¹⁾₂₂"}, sums
+    assert '"… + …' not in source
+
+
 @settings(max_examples=40)
 @given(st.integers(min_value=8, max_value=40), st.integers(min_value=2, max_value=30))
 def test_long_expressions_are_shortened_to_fit(width, n):

@@ -135,6 +135,18 @@ def test_committed_notebook_is_its_source_with_clean_outputs(path: Path) -> None
     assert stderr_outputs(nb) == []
 
 
+def test_notebook_3s_picture_has_a_box_per_layer_and_neuron_headed_in_words() -> None:
+    # checked in the notebook itself before (an assert on the DOT source in a student's
+    # cell: plumbing, not teaching); here on what the student sees, the committed picture
+    nb = nbformat.read(str(NOTEBOOKS / "03_vo_worked_mlp.ipynb"), as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and "draw_forward(ll" in c.source]
+    (svg,) = [o["data"]["image/svg+xml"] for o in cell.outputs if "data" in o]
+    headings = {f"neuron {n} of layer 1" for n in (1, 2, 3)} | {"neuron 1 of layer 2",
+                                                                  "layer 1", "layer 2"}
+    assert all(f">{h}</text>" in svg for h in headings)
+    assert "assert" not in cell.source
+
+
 # ---------------------------------------------------------------- every notebook runs
 
 

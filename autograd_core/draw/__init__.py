@@ -13,7 +13,7 @@ order of back-propagation, and a page that steps through it.
 
 from .builder import GraphBuilder
 from .circuit import draw_circuit
-from .dot import DEFAULT_MAX_NODES, draw_backward, draw_forward, draw_steps
+from .dot import DEFAULT_MAX_NODES, check_max_nodes, draw_backward, draw_forward, draw_steps
 from .drawing import Drawing
 from .rendering import (
     RendererMissing,
@@ -37,6 +37,7 @@ __all__ = [
     "RendererMissing",
     "RenderTimeout",
     "available_renderers",
+    "check_max_nodes",
     "choose_renderer",
     "draw_backward",
     "draw_circuit",

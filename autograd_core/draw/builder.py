@@ -9,21 +9,23 @@ goes through :mod:`.quoting`.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import GradTable, Value, ops
-from ..notation import Namer, derivative, group_title
+from ..notation import Namer, Symbol, derivative, group_title
 from . import style
 from .drawing import Drawing
 from .groups import Path, assign, extend_to_gradients, outputs, sort_key
 from .legend import legend_lines
 from .nodes import Labeller
-from .order import anchors, chain, leaf_columns
+from .order import chain, leaf_columns
 from .plan import Plan
 from .quoting import attr_list, dot_id, label_string
 
+NOTE_WIDTH = 90  # characters per line of the summary note above a picture
 LAYOUT_EFFORT_ABOVE = 150  # DOT nodes; above this, dot's layout effort is capped (nslimit)
 FAR_RANKS = 6  # a leaf's use more than this many ranks after its first use gets a ↺ copy
 SUMMARY = "summary"
@@ -149,23 +151,27 @@ class GraphBuilder:
         """Gradient nodes of parameters: kept visible when groups collapse."""
         return {g for g, of in self.grad_of.items() if any(u.role == "param" for u in of)}
 
-    def make_plan(self, collapse: Any, max_nodes: int | None, sinks: Sequence[Value]) -> Plan:
-        """The size plan: collapsed groups and the summarised rest."""
+    def make_plan(self, collapse: Any, max_nodes: int | None, sinks: Sequence[Value],
+                  dropped: str | None = None) -> Plan:
+        """The size plan: collapsed groups and the summarised rest (``dropped``: what the
+        caller already left out, for the note). A backward summary also gathers the values
+        outside every group (inputs, the loss of each example) in one box."""
         plan = Plan(self.order, self.member, self.per_use, self.far_uses, len(self.float_grads),
                     keep=self.parameter_gradients())
-        plan.make(collapse, max_nodes, sinks)
+        plan.make(collapse, max_nodes, sinks, root=sinks[-1] if self.backward else None,
+                  dropped=dropped)
         return plan
 
     # ---------------------------------------------------------------- writing the DOT
     def emit(self, *, sinks: Sequence[Value], legend: bool, clusters: bool, collapse: Any,
              max_nodes: int | None, rankdir: str, title: str | None, name: str,
-             grad_order: Sequence[Value] = ()) -> Drawing:
+             grad_order: Sequence[Value] = (), dropped: str | None = None) -> Drawing:
         """The Drawing: plan, nodes by cluster, edges, legend, layout settings."""
         if rankdir not in RANKDIRS:
             raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
         self.group(clusters, collapse, grad_order)
         self.emission = sorted(self.order, key=self.slide_key, reverse=True)
-        self.plan = self.make_plan(collapse, max_nodes, sinks)
+        self.plan = self.make_plan(collapse, max_nodes, sinks, dropped)
         g = self.new_drawing(name, rankdir, title)
         self.rep = self.representatives()
         self.rankdir = rankdir
@@ -188,11 +194,15 @@ class GraphBuilder:
     def new_drawing(self, name: str, rankdir: str, title: str | None) -> Drawing:
         """An empty Drawing with the graph-wide defaults and the title / summary note."""
         g = Drawing(name=name)
-        g.graph_attr.update(rankdir=rankdir, fontname=style.FONT, nodesep="0.15", ranksep="0.3")
+        # remincross=false: the last crossing pass over the whole graph does not honour the
+        # chains inside clusters (it reads them with the top level's indices), so without it
+        # the order of a cluster's boxes was left to chance (see order.py)
+        g.graph_attr.update(rankdir=rankdir, fontname=style.FONT, nodesep="0.15", ranksep="0.3",
+                            newrank="true", remincross="false")
         g.node_attr.update(shape="box", style="filled", fontname=style.FONT, fontsize="12",
                            height="0.3")
         g.edge_attr.update(arrowsize="0.6", fontname=style.FONT)
-        lines = [x for x in (title, self.plan.note) if x]
+        lines = [x for x in (title, *textwrap.wrap(self.plan.note or "", NOTE_WIDTH)) if x]
         if lines:
             g.body.append(f"\tgraph [label={label_string(lines)} labelloc=t labeljust=l "
                           "fontsize=13]\n")
@@ -215,15 +225,27 @@ class GraphBuilder:
 
     def slide_key(self, v: Value) -> tuple[object, ...]:
         """The order nodes and edges are written in (last first): by group, then by name, then
-        topologically. The order of boxes in a column is fixed by :mod:`.order`'s chains and
-        anchors; this writing order (clusters last-first too) is the one with which both
-        Graphviz 2.43 and 16.1 honour them on Vo's network."""
+        topologically. The order of boxes in a column is fixed by :mod:`.order`'s chains; where
+        crossings tie, dot keeps the order it first met clusters in, and this writing order
+        (clusters last-first too) is the one with which both Graphviz 2.43 and 16.1 stack the
+        neurons of the measured networks 1, 2, 3 (first-first: 17 pairs the wrong way up, 12
+        now, all in the backward graph of a 3-4-3-1 network)."""
         path = tuple(sort_key(p) for p in self.member.get(v, ()))
         return path, sort_key(v.label) if v.label else (), self.index[v]
 
     def path_of(self, v: Value) -> Path:
-        """The cluster a drawn node sits in (() outside every cluster)."""
-        return self.member.get(v, ()) if self.clustered else ()
+        """The cluster a drawn node sits in (() outside every cluster). A collapsed group has
+        no cluster of its own: what stays visible of it (its parameter gradients) sits beside
+        its box, in the parent group's cluster, where chains can stack them (a rank
+        constraint may not cross a cluster)."""
+        if not self.clustered:
+            return ()
+        path = self.member.get(v, ())
+        groups = self.plan.groups
+        for k, name in enumerate(path):
+            if name in groups:
+                return path[:k]
+        return path
 
     def place(self, g: Drawing) -> Placed:
         """Every DOT node, in the cluster it belongs to."""
@@ -241,7 +263,7 @@ class GraphBuilder:
         self.place_groups(placed)
         self.place_float_grads(placed)
         if self.plan.hidden:
-            lines = [f"⋯ {len(self.plan.hidden)} more values", "summarised (max_nodes)"]
+            lines = [f"⋯ {len(self.plan.hidden)} more values", self.plan.hidden_what]
             placed.add((), self.item(SUMMARY, style.NODE_STYLES["group"], lines), "group")
         return placed
 
@@ -325,10 +347,13 @@ class GraphBuilder:
         """The node statements: outside clusters first, then each cluster, nested; in each,
         the chains that stack its leaves in the slides' order."""
         forward = [v for v in self.order if v in self.forward]
-        columns = leaf_columns(forward, value_ranks(forward), lambda v: self.rep[v].startswith("n"),
+        rank = value_ranks(forward)
+        columns = leaf_columns(forward, rank, lambda v: self.rep[v].startswith("n"),
                                self.path_of, self.slide_key)
         self.stacks = {path: [[self.rep[v] for v in leaves] for leaves in lists]
                        for path, lists in columns.items()}
+        for path, ids in [*self.gradient_stacks(rank), *self.group_stacks(rank)]:
+            self.stacks.setdefault(path, []).append(ids)
         self.pairs = self.mirror_pairs()
         g.body.extend(_node_lines(buckets.get((), []), "\t"))
         g.body.extend(self.chains((), "\t"))
@@ -337,20 +362,53 @@ class GraphBuilder:
             for k in range(1, len(path) + 1):
                 children.setdefault(path[: k - 1], set()).add(path[:k])
         self._write_clusters(g, buckets, children, (), "\t")
-        g.body.extend(anchors(self.stacked_clusters(value_ranks(forward))))
 
-    def stacked_clusters(self, rank: dict[Value, int]) -> list[list[str]]:
-        """The outputs of sibling clusters that share a column (the neurons of one layer),
-        each list in the slides' order, so that they are drawn 1, 2, 3 from the top."""
-        if not self.clustered:
+    def gradient_stacks(self, rank: dict[Value, int]) -> list[tuple[Path, list[str]]]:
+        """The gradient boxes of one cluster whose nodes share a column, a letter and a layer
+        in the slides' notation (∂l/∂W⁽¹⁾₁₁, ∂l/∂W⁽¹⁾₁₂, ∂l/∂W⁽¹⁾₂₁; ∂l/∂z⁽¹⁾₁, ∂l/∂z⁽¹⁾₂ …),
+        in their nodes' index order, so that they are stacked as their nodes are: 11 above
+        12 above 21. Names in no notation (``w``, ``loss``) are left to dot."""
+        if not self.backward:
             return []
-        column: dict[tuple[Path, int], list[Value]] = {}
-        for out in outputs(self.member):
-            if self.rep.get(out, "").startswith("n") and out in rank:
-                column.setdefault((self.member[out][:-1], rank[out]), []).append(out)
-        return [[self.rep[v] for v in sorted(outs, key=lambda v: sort_key(self.member[v][-1]))]
-                for _key, outs in sorted(column.items(), key=lambda kv: (len(kv[0][0]), kv[0][1]))
-                if len(outs) > 1]
+        stacks: dict[tuple[Path, int, str, int], list[tuple[tuple[int, ...], str]]] = {}
+        column = {v: r for v, r in rank.items() if not v.is_leaf}
+        for v in rank:  # a leaf's column: just before its first use (see order.py)
+            for i in v.inputs:
+                if i.is_leaf and rank[v] - 1 < column.get(i, rank[v]):
+                    column[i] = rank[v] - 1
+        for gv, of in self.grad_of.items():
+            r = self.rep.get(gv, "")
+            ranked = [u for u in of if u in rank]
+            if not r.startswith("n") or gv in self.forward or not ranked:
+                continue
+            node = max(ranked, key=lambda u: rank[u])  # as mirror_pairs chooses
+            name = self.labels.namer.symbol(node.label) if node.label else None
+            if not isinstance(name, Symbol) or name.plain or not name.index:
+                continue
+            if self.rep.get(node, "").startswith("n"):  # in its node's column, by index
+                key = (self.path_of(gv), column.get(node, 0), name.base, name.layer or 0)
+                place = name.index
+            else:  # its node is collapsed: a neuron's weights, then its bias, neuron by neuron
+                key = (self.path_of(gv), -1, "W" if name.base == "β" else name.base,
+                       name.layer or 0)
+                place = (name.index[0], int(name.base == "β"), *name.index[1:])
+            stacks.setdefault(key, []).append((place, r))
+        return [(key[0], [r for _index, r in sorted(boxes)])
+                for key, boxes in sorted(stacks.items(), key=lambda kv: kv[0][1:])
+                if len(boxes) > 1]
+
+    def group_stacks(self, rank: dict[Value, int]) -> list[tuple[Path, list[str]]]:
+        """The boxes of collapsed groups side by side in one cluster and column (the neurons
+        of a layer), in the slides' order: neuron 1, 2, 3 from the top."""
+        column: dict[tuple[Path, int], dict[str, str]] = {}
+        for out in sorted(outputs(self.member), key=lambda v: self.index[v]):
+            r = self.rep.get(out, "")
+            if out in rank and out in self.plan.collapsed and r.startswith("g"):
+                column.setdefault((self.path_of(out), rank[out]), {}).setdefault(
+                    r, self.plan.collapsed[out])
+        return [(key[0], sorted(boxes, key=lambda b: sort_key(boxes[b])))
+                for key, boxes in sorted(column.items(), key=lambda kv: kv[0][1])
+                if len(boxes) > 1]
 
     def chains(self, path: Path, indent: str) -> list[str]:
         """The rank constraints of the boxes of ``path``: the chains fixing the top-to-bottom
@@ -468,15 +526,21 @@ class GraphBuilder:
         """The edge statements, styled by kind. In a backward drawing the gradient graph's
         edges are written reversed (``dir=back``: drawn as they flow): back-propagation runs
         right to left, so its ranks then agree with the forward graph's and with each
-        gradient's column; a forward value used by a gradient op does not constrain ranks."""
+        gradient's column; a forward value used by a gradient op does not constrain ranks,
+        except a ↺ copy, drawn for that use alone (else it drifted to the first column, its
+        dashed edge looping across the picture)."""
         styles = {k: " " + attr_list(s) for k, s in style.EDGE_STYLES.items()}
         if self.backward:
             styles["grad"] = " " + attr_list({**style.EDGE_STYLES["grad"], "dir": "back"})
             styles["uses"] = " " + attr_list({**style.EDGE_STYLES["uses"], "constraint": "false"})
+        copies = {cid for uses in g.copies.values() for cid, _v, _j in uses}
+        local = " " + attr_list(style.EDGE_STYLES["uses"])
         for a, b, kind in edges:
             if self.backward and kind == "grad":
                 a, b = b, a
-            g.body.append(f"\t{a} -> {b}{styles[kind]}\n")
+            # a ↺ copy is drawn for its one use: that edge places it, just before its op
+            look = local if kind == "uses" and a in copies else styles[kind]
+            g.body.append(f"\t{a} -> {b}{look}\n")
 
 
 def _node_lines(items: list[Item], indent: str) -> list[str]:

@@ -1,11 +1,11 @@
 """The circuit view: the forward graph as CS231n draws it on the board.
 
 Leaves are small boxes (inputs, parameters, constants), each op a circle, and every wire
-carries two numbers: the value flowing forward above it (green) and, below it (red), the
-gradient flowing back along it, ∂z/∂C · ∂C/∂v for the consumer C it enters (a value used
-twice gets two wires whose gradients add up to ∂z/∂v). With ``local=True`` a wire also
-shows the local derivative ∂C/∂v. The output leaves through a last wire into its name,
-with gradient 1 (the seed).
+carries two numbers in one label beside it: the value flowing forward (green) and, below
+it (red), the gradient flowing back along it, ∂z/∂C · ∂C/∂v for the consumer C it enters (a
+value used twice gets two wires whose gradients add up to ∂z/∂v). With ``local=True`` a
+third row (grey) shows the local derivative ∂C/∂v. The output leaves through a last wire
+into its name, with gradient 1 (the seed).
 
 >>> from autograd_core import Value
 >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w", role="param")
@@ -22,12 +22,15 @@ from typing import Any
 from .. import GradTable, Value, build_grad, topological_order
 from ..notation import Namer
 from . import style
-from .builder import is_shared_constant
+from .builder import is_shared_constant, value_ranks
 from .drawing import Drawing
+from .groups import sort_key
+from .order import chain, leaf_columns
 from .quoting import attr_list
 
 VALUE_COLOR = "#15803d"  # green: the forward value on a wire
 GRAD_COLOR = "#b91c1c"  # red: the gradient flowing back along it
+LOCAL_COLOR = "#4b5563"  # grey: the local derivative ∂C/∂(wire)
 CIRCUIT_MAX_VALUES = 200
 
 
@@ -74,6 +77,20 @@ class _Circuit:
                     attrs.update(style.KINK_STYLE)
                 g.body.append(f"\tc{k}_op {attr_list(attrs, [v.op.symbol])}\n")
 
+    def stack_leaves(self, g: Drawing, rankdir: str) -> None:
+        """Chains stacking the leaves that share a column as the slides do: x⁽⁰⁾₁ above
+        x⁽⁰⁾₂, W⁽²⁾₁₁ above W⁽²⁾₁₂ (see :mod:`.order`; a circuit has no clusters)."""
+        index = {v: k for k, v in enumerate(self.order)}
+
+        def key(v: Value) -> tuple[object, ...]:
+            return sort_key(v.label) if v.label else (), index[v]
+
+        columns = leaf_columns(self.order, value_ranks(self.order),
+                               lambda v: v in self.ids, lambda v: (), key)
+        for leaves in columns.get((), []):
+            g.body.append(chain([self.ids[v] for v in leaves], "\t", in_cluster=False,
+                                rankdir=rankdir))
+
     def wire_label(self, v: Value) -> str:
         """The value on a wire, with its name when it has one (z⁽¹⁾₂ = 0.25)."""
         value = self.fmt(v.data)
@@ -81,14 +98,14 @@ class _Circuit:
 
     def wire(self, g: Drawing, src: str, dst: str, value: str, grad: str,
              local: str | None = None) -> None:
-        """One wire: a visible edge labelled with the value, and a transparent twin beside it
-        (dot lays parallel edges side by side) labelled with the gradient."""
-        lines = [value] if local is None else [value, f"local {local}"]
-        look = {"color": "#374151", "fontcolor": VALUE_COLOR, "fontsize": "14"}
+        """One wire: one edge whose label has the value (green) above the gradient (red)
+        and, with ``local``, the local derivative (grey); the rows are coloured in the SVG
+        (see :mod:`.rows`), so the numbers of a wire always sit together beside it."""
+        wid = f"wire{len(g.row_colors)}"
+        lines = [value, grad] if local is None else [value, grad, f"local {local}"]
+        look = {"color": "#374151", "fontcolor": VALUE_COLOR, "fontsize": "14", "id": wid}
         g.body.append(f"\t{src} -> {dst} {attr_list(look, lines)}\n")
-        twin = {"color": "#00000000", "fontcolor": GRAD_COLOR, "fontsize": "14",
-                "arrowhead": "none"}
-        g.body.append(f"\t{src} -> {dst} {attr_list(twin, [grad])}\n")
+        g.row_colors[wid] = (VALUE_COLOR, GRAD_COLOR, LOCAL_COLOR)[: len(lines)]
 
     def wires(self, g: Drawing) -> None:
         """A wire per use of each value, and the output's last wire."""
@@ -121,8 +138,8 @@ def draw_circuit(
     rankdir: str = "LR",
     title: str | None = None,
 ) -> Drawing:
-    """The circuit of ``root``: each wire with its value above (green) and its gradient
-    below (red); ``local`` adds each wire's local derivative. Runs ``build_grad(root)``
+    """The circuit of ``root``: beside each wire its value (green) above its gradient
+    (red); ``local`` adds each wire's local derivative (grey). Runs ``build_grad(root)``
     (no ``.grad`` is touched). Readable up to networks of Vo's size (2-3-1)."""
     if not isinstance(root, Value):
         raise TypeError(f"draw_circuit: expected the Value to draw, got {type(root).__name__}")
@@ -142,12 +159,19 @@ def draw_circuit(
         g.body.append(f"\tgraph {attr_list({'labelloc': 't', 'labeljust': 'l'}, [title])}\n")
     kinds: set[str] = set()
     c.nodes(g, kinds)
+    c.stack_leaves(g, rankdir)
     c.wires(g)
     if legend:
         z = c.namer.text(root) if root.label else "z"
-        note = {"shape": "note", "style": "filled", "fillcolor": "#f9fafb", "fontsize": "12"}
-        text = [f"above a wire: its value (green); below: ∂{z}/∂(wire) (red)"]
+        note = {"shape": "note", "style": "filled", "fillcolor": "#f9fafb", "fontsize": "12",
+                "fontcolor": "#111827", "id": "c_legend"}
+        text = ["beside each wire:", "its value", f"below it: ∂{z}/∂(wire), the gradient"]
+        colors = ["#111827", VALUE_COLOR, GRAD_COLOR]
+        if local:
+            text.append("then: ∂(consumer)/∂(wire), the local derivative")
+            colors.append(LOCAL_COLOR)
         g.body.append(f"\tc_legend {attr_list(note, text)}\n")
+        g.row_colors["c_legend"] = tuple(colors)
     g.ids = dict(c.ids)
     nodes = sum(1 for line in g.body if " [label=" in line and " -> " not in line)
     g.counts = {"values": len(c.order), "dot_nodes": nodes}

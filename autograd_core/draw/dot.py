@@ -39,8 +39,9 @@ from . import style
 from .builder import FAR_RANKS, LAYOUT_EFFORT_ABOVE, GraphBuilder, is_shared_constant, value_ranks
 from .drawing import Drawing
 
-__all__ = ["DEFAULT_MAX_NODES", "FAR_RANKS", "LAYOUT_EFFORT_ABOVE", "GraphBuilder", "draw_backward",
-           "draw_forward", "draw_steps", "is_shared_constant", "value_ranks"]
+__all__ = ["DEFAULT_MAX_NODES", "FAR_RANKS", "LAYOUT_EFFORT_ABOVE", "GraphBuilder",
+           "check_max_nodes", "draw_backward", "draw_forward", "draw_steps",
+           "is_shared_constant", "value_ranks"]
 
 DEFAULT_MAX_NODES = 400
 MIN_MAX_NODES = 8
@@ -60,7 +61,8 @@ def _last_table(root: Value) -> GradTable | None:
         return None
 
 
-def _check_max_nodes(max_nodes: Any) -> int | None:
+def check_max_nodes(max_nodes: Any) -> int | None:
+    """``max_nodes`` as the drawings take it (None: no limit), or ValueError naming it."""
     if max_nodes is None:
         return None
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < MIN_MAX_NODES:
@@ -103,7 +105,7 @@ def draw_forward(
                      show_steps=show_steps)
     return b.emit(
         sinks=[root], legend=legend, clusters=clusters, collapse=collapse,
-        max_nodes=_check_max_nodes(max_nodes), rankdir=rankdir, title=title,
+        max_nodes=check_max_nodes(max_nodes), rankdir=rankdir, title=title,
         name="forward",
     )
 
@@ -138,19 +140,40 @@ def draw_backward(
     """
     root = _check_root(root, "draw_backward")
     style.fmt(0.0, precision)
-    if table is None:
-        if wrt is None:  # every leaf but the bare numbers (their gradients are of no use)
-            targets = [v for v in topological_order(root) if v.is_leaf and v.op is not ops.NUMBER]
-        else:
-            targets = [wrt] if isinstance(wrt, Value) else list(wrt)
-        table = build_grad(root, targets or None, create_graph=True)
-    elif not isinstance(table, GradTable):
-        raise TypeError(f"table must be a GradTable, got {type(table).__name__}")
-    elif not table.symbolic or table.root is not root:
-        raise ValueError(
-            "table must come from build_grad(root, ..., create_graph=True) for this root "
-            f"(got symbolic={table.symbolic}, root matches: {table.root is root})"
-        )
+    max_nodes = check_max_nodes(max_nodes)
+    if table is not None:
+        if not isinstance(table, GradTable):
+            raise TypeError(f"table must be a GradTable, got {type(table).__name__}")
+        if not table.symbolic or table.root is not root:
+            raise ValueError(
+                "table must come from build_grad(root, ..., create_graph=True) for this root "
+                f"(got symbolic={table.symbolic}, root matches: {table.root is root})"
+            )
+    options: dict[str, Any] = dict(
+        precision=precision, show_steps=show_steps, link_grads=link_grads, legend=legend,
+        clusters=clusters, collapse=collapse, max_nodes=max_nodes, rankdir=rankdir, title=title)
+    if table is not None:
+        return _backward(root, table, **options)
+    if wrt is not None:
+        targets = [wrt] if isinstance(wrt, Value) else list(wrt)
+        return _backward(root, build_grad(root, targets or None, create_graph=True), **options)
+    # every leaf but the bare numbers (their gradients are of no use)
+    leaves = [v for v in topological_order(root) if v.is_leaf and v.op is not ops.NUMBER]
+    g = _backward(root, build_grad(root, leaves or None, create_graph=True), **options)
+    params = [v for v in leaves if v.role == "param"]
+    if g.note is None or not params or len(params) == len(leaves):
+        return g
+    # a summary: the gradients of the parameters only (∂l/∂x of each input makes a chain of
+    # scratch sums per input that nobody asked for: most of a batch's picture)
+    return _backward(root, build_grad(root, params, create_graph=True), **options,
+                     dropped="gradients of the parameters only (wrt=[...] draws others)")
+
+
+def _backward(root: Value, table: GradTable, *, precision: int, show_steps: bool,
+              link_grads: bool, legend: bool, clusters: bool, collapse: Any,
+              max_nodes: int | None, rankdir: str, title: str | None,
+              dropped: str | None = None) -> Drawing:
+    """The backward drawing of one grad_table (``dropped``: what the summary left out)."""
     forward_order = topological_order(root)
     forward = set(forward_order)
     grad_of: dict[Value, list[Value]] = {}
@@ -163,14 +186,14 @@ def draw_backward(
     grad_order = topological_order(grad_of, exclude=forward)
     b = GraphBuilder(forward_order + grad_order, forward, grad_of, float_grads, precision,
                      False, table, link_grads=link_grads, show_steps=show_steps)
-    # sinks for summarising: the gradients first (what the picture is about), then z
-    sinks = [g for g in grad_of if g not in forward] + [root]
+    # sinks for summarising: the parameters' gradients first (what the picture is for), the
+    # other gradients, then z
+    params = [g for g, of in grad_of.items()
+              if g not in forward and any(u.role == "param" for u in of)]
+    taken = set(params)
+    sinks = params + [g for g in grad_of if g not in forward and g not in taken] + [root]
     return b.emit(
         sinks=sinks, legend=legend, clusters=clusters, collapse=collapse,
-        max_nodes=_check_max_nodes(max_nodes), rankdir=rankdir, title=title,
-        name="backward", grad_order=grad_order,
+        max_nodes=max_nodes, rankdir=rankdir, title=title,
+        name="backward", grad_order=grad_order, dropped=dropped,
     )
-
-
-# the stepper's names for the builder, until it imports GraphBuilder
-_Builder = GraphBuilder

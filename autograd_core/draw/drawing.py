@@ -15,6 +15,7 @@ from typing import Any
 import graphviz
 
 from . import rendering as _render
+from .rows import recolor
 
 
 class Drawing(graphviz.Digraph):  # type: ignore[misc]
@@ -26,7 +27,8 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]
     stands for it (itself, a collapsed group or the summary box; absent for per-use
     constants); ``note`` says what was summarised
     (None when everything is drawn); ``counts`` gives the sizes (values in the graph, DOT
-    nodes drawn).
+    nodes drawn); ``row_colors`` gives the elements whose label rows have colours of their
+    own (SVG id → a colour per row, see :mod:`.rows`), applied to every picture made.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -37,6 +39,11 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]
         self.reps: dict[Any, str] = {}
         self.note: str | None = None
         self.counts: dict[str, int] = {}
+        self.row_colors: dict[str, tuple[str, ...]] = {}
+
+    def finish_svg(self, svg: str) -> str:
+        """The SVG as shown: label rows recoloured (:attr:`row_colors`), else unchanged."""
+        return recolor(svg, self.row_colors) if self.row_colors else svg
 
     def to_svg(self, renderer: _render.Renderer = "auto",
                timeout: float | None = _render.DEFAULT_TIMEOUT) -> str:

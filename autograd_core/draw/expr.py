@@ -29,6 +29,8 @@ from ..formula import (
     shape_str,
     tokenize_line,
 )
+from ..formula.syntax import Num
+from ..verify.numbers import NumberError, written
 
 ExpressionError = FormulaError  # what parse_expression raises (a ValueError)
 
@@ -62,7 +64,7 @@ def parse_expression(
         if s.peek().kind == "name" and s.peek(1).text == "=":
             label = s.next().text
             s.next()
-        q = evaluate(_whole(s), lookup)
+        q = evaluate(_whole(s), lookup, _number)
         if q.size != 1:
             raise ExpressionError(f"the expression is {shape_str(q.shape)}; draw one number "
                                   "(e.g. sum(...) or an entry v[i])", 1, column=1)
@@ -73,6 +75,16 @@ def parse_expression(
     if label is not None:
         v.label = label
     return v
+
+
+def _number(num: Num) -> float:
+    """A number written in the expression, within the limits verify and solve keep (60
+    digits, an exponent within ±300): beyond them a float would silently be ±∞ or 0."""
+    try:
+        written(num.text)
+    except NumberError as e:
+        raise ExpressionError(str(e)) from None
+    return float(num.value)
 
 
 def _whole(s: Stream) -> object:
@@ -90,7 +102,10 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         if not sep or not re.fullmatch(NAME_RE, name):
             raise ExpressionError(f"expected NAME=NUMBER, got {item!r}")
         try:
+            written(value)  # the limits of a written number (see _number)
             out[name] = float(value)
+        except NumberError as e:
+            raise ExpressionError(f"{name}: {e}") from None
         except ValueError:
             raise ExpressionError(f"{name}: {value!r} is not a number") from None
     return out

@@ -3,13 +3,25 @@
 dot orders the nodes of each rank to reduce edge crossings, and a picture crosses exactly as
 often as its mirror image, so which way up a column comes out is left to the order dot first
 meets the nodes in, which changed between Graphviz versions: on Vo's network 2.43 drew x⁽⁰⁾₂
-above x⁽⁰⁾₁ and 16.1 drew the weights of each neuron upside down. A chain of invisible flat
-edges between the leaves that share a column, ``{rank=same; a -> b -> c}``, fixes their
-order in every version; the boxes they feed follow, as uncrossed edges need them to.
+above x⁽⁰⁾₁ and 16.1 drew the weights of each neuron upside down. What holds in both
+(measured, see tests/test_draw_layout.py):
 
-A quirk of Graphviz, the same in 2.43 and 16.1 (measured, see tests/test_draw_layout.py):
-with ``rankdir`` LR or RL a flat edge's tail goes above its head at the top level of the
-graph, but below it inside a cluster, so chains inside clusters are written reversed.
+* A chain of invisible flat edges between boxes of one cluster that share a column,
+  ``{rank=same; a -> b -> c}``, fixes their order: dot never swaps two boxes a flat edge
+  joins. This needs ``remincross=false`` (the builder sets it): dot's last crossing pass
+  over the whole graph reads a cluster's flat edges with the top level's indices, and so
+  reordered the boxes of Vo's neurons at random (its ∂l/∂W⁽²⁾₁ⱼ came 13, 11, 12).
+* With ``rankdir`` LR or RL a flat edge's tail goes above its head at the top level of the
+  graph, but below it inside a cluster (dot flips the top level only), so chains inside
+  clusters are written reversed.
+* Nothing fixes the order of sibling clusters (dot swaps whole clusters freely to save
+  crossings; top-level anchor points tied to each cluster, tried before, made no difference
+  when reversed). The neurons of a layer come out 1, 2, 3 because what they read and feed
+  (x⁽⁰⁾ᵢ above each other, the next layer's W⁽ᴸ⁾ₙ₁ above W⁽ᴸ⁾ₙ₂) is chained in that order
+  and uncrossed edges follow; ``newrank=true`` (one ranking for the whole graph instead of
+  one per cluster) made that hold on Vo's backward graph and cut its crossings (253 → 222).
+  A collapsed group therefore has no cluster of its own: its box and its visible
+  gradients sit in the parent's cluster, where chains order them.
 """
 
 from __future__ import annotations
@@ -68,20 +80,3 @@ def chain(ids: Sequence[str], indent: str, *, in_cluster: bool, rankdir: str) ->
     if in_cluster and rankdir in ("LR", "RL"):
         names.reverse()
     return f"{indent}{{rank=same; {' -> '.join(names)} [style=invis]}}\n"
-
-
-def anchors(stacks: Sequence[Sequence[str]], indent: str = "\t") -> list[str]:
-    """Invisible points at the top level, one per target, chained first to last, each tied to
-    its target by an invisible edge that does not constrain ranks: dot then stacks the
-    clusters holding the targets (the neurons of a layer, by their outputs) in that order,
-    which a chain inside no single cluster could say (a rank constraint may not cross
-    clusters). Top-level chains are read the same way by every Graphviz version."""
-    out: list[str] = []
-    for k, targets in enumerate(stacks):
-        points = [f"anchor_{k}_{j}" for j in range(len(targets))]
-        out += [f'{indent}{p} [shape=point width=0 height=0 style=invis label=""]\n'
-                for p in points]
-        out.append(f"{indent}{{rank=same; {' -> '.join(points)} [style=invis]}}\n")
-        out += [f"{indent}{p} -> {t} [style=invis constraint=false]\n"
-                for p, t in zip(points, targets, strict=True)]
-    return out

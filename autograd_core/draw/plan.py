@@ -59,6 +59,12 @@ class Plan:
     hidden: set[Value] = field(default_factory=set)
     note: str | None = None
     total_cost: int = 0
+    hidden_what: str = "summarised (max_nodes)"  # the summary box's second line
+
+    @property
+    def groups(self) -> set[str]:
+        """The names of the collapsed groups (each drawn as one box)."""
+        return set(self.collapsed.values())
 
     def units(self, targets: dict[str, str]) -> dict[Value, str]:
         """Value → group box name, for the values collapsed into a group."""
@@ -67,18 +73,21 @@ class Plan:
         return {v: targets[p[-1]] for v, p in self.member.items()
                 if p[-1] in targets and v not in self.keep}
 
-    def cost(self, collapsed: dict[Value, str]) -> int:
-        """DOT nodes needed with ``collapsed`` drawn as groups (copies included)."""
-        n = len(set(collapsed.values())) + self.n_float_grads
+    def cost(self, collapsed: dict[Value, str], hidden: set[Value] | None = None) -> int:
+        """DOT nodes needed with ``collapsed`` drawn as groups and ``hidden`` in one box
+        (copies included)."""
+        hidden = hidden or set()
+        n = len(set(collapsed.values())) + self.n_float_grads + (1 if hidden else 0)
         for v in self.order:
-            if v in collapsed or v in self.per_use:
+            if v in collapsed or v in self.per_use or v in hidden:
                 continue
             if v.op.bprop is None:
                 n += 1
                 continue
             n += 2
             for j, i in enumerate(v.inputs):
-                if i in self.per_use or ((v, j) in self.far_uses and i not in collapsed):
+                if i in self.per_use or ((v, j) in self.far_uses and i not in collapsed
+                                         and i not in hidden):
                     n += 1
         return n
 
@@ -87,18 +96,31 @@ class Plan:
         return sum(1 for j, i in enumerate(v.inputs)
                    if i in self.per_use or (v, j) in self.far_uses)
 
-    def make(self, collapse: Any, max_nodes: int | None, sinks: Sequence[Value]) -> None:
-        """Decide what is collapsed and what is hidden."""
+    def outside(self, root: Value) -> set[Value]:
+        """The values in no group but the root and the kept gradients: in a network's picture,
+        the inputs and the loss of each example (and their gradients)."""
+        return {v for v in self.order
+                if v not in self.member and v not in self.keep and v is not root
+                and v not in self.per_use}
+
+    def make(self, collapse: Any, max_nodes: int | None, sinks: Sequence[Value],
+             root: Value | None = None, dropped: str | None = None) -> None:
+        """Decide what is collapsed and what is hidden. With a ``root`` (a backward
+        drawing), each collapsing step also gathers the values outside every group in one
+        box (:meth:`outside`): a batch's picture is otherwise a strip of one loss per
+        example. ``dropped`` names what the caller already left out (for the note)."""
         collapsed = self.units(group_targets(self.member, collapse))
         total = self.total_cost = self.cost(collapsed)
         if max_nodes is None or total <= max_nodes:
             self.collapsed = collapsed
             return
-        steps: list[str] = []
+        steps: list[str] = [dropped] if dropped else []
+        hidden: set[Value] = set()
         if collapse is None and self.member:
             for mode in ("neurons", "layers"):
                 collapsed = self.units(group_targets(self.member, mode))
-                total = self.cost(collapsed)
+                hidden = self.outside(root) if root is not None else set()
+                total = self.cost(collapsed, hidden)
                 steps.append(f"{mode} collapsed into boxes")
                 if total <= max_nodes:
                     break
@@ -108,6 +130,11 @@ class Plan:
             shown = len(self.order) - len(self.hidden)
             steps.append(f"showing the {shown} values nearest the output; the other "
                          f"{len(self.hidden)} are in one box")
+        elif hidden:
+            self.hidden = hidden
+            self.hidden_what = "outside the layers"
+            steps.append(f"the {len(hidden)} values outside the layers (inputs, the loss of "
+                         "each example) are in one box")
         self.note = (
             f"Summarised: the full picture needs {self.total_cost} nodes, more than "
             f"max_nodes={max_nodes}; " + "; ".join(steps)

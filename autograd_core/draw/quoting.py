@@ -13,7 +13,7 @@ used (the in-process renderer does not read them).
 Characters Graphviz cannot take (NUL and the other C0 controls but tab, lone surrogates,
 U+FFFE, U+FFFF) become U+FFFD, so the C library and the UTF-8 encoder never see them; a
 carriage return is dropped. A node or cluster name is one of ours (``n12``, ``g_layers_0``)
-and is made of letters, digits and ``_`` by :func:`dot_id`.
+and is made of letters, digits and ``_`` by :func:`dot_id`, a different one for each group.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+_ID_SIMPLE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
 
 
 def clean(text: object) -> str:
@@ -47,9 +47,16 @@ def label_string(lines: Iterable[object]) -> str:
 
 
 def dot_id(name: str) -> str:
-    """A node or cluster name made of letters, digits and ``_`` only (``layers.0`` →
-    ``layers_0``)."""
-    return _ID_UNSAFE.sub("_", name)
+    """A node or cluster name made of letters, digits and ``_`` only, one per name (two
+    names never share an id, so two groups never merge into one cluster).
+
+    A dotted name of letters and digits reads as itself (``layers.0`` → ``layers_0``: such
+    ids never hold ``__``); any other name is written as ``__`` and the hex of its UTF-8
+    bytes (``layers_0`` → ``__6c61796572735f30``).
+    """
+    if _ID_SIMPLE.fullmatch(name):
+        return name.replace(".", "_")
+    return "__" + name.encode("utf-8", "surrogatepass").hex()
 
 
 def attr_list(attrs: Mapping[str, object], label: Iterable[object] | None = None) -> str:

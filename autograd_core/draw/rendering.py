@@ -199,19 +199,35 @@ def pipe(graph: Any, format: str = "svg", renderer: Renderer = "auto",
     source = _source(graph)
     timeout = _check_timeout(timeout)
     which = choose_renderer(format, renderer)
+    finish = _finisher(graph)
     if which == "custom":
         fn = renderer if callable(renderer) else _custom[0]
-        return _converted(_pipe_custom(fn, source), format, dpi)
+        return _converted(finish(_pipe_custom(fn, source)), format, dpi)
     try:
-        if which == "system":
+        if which == "system" and (finish is _unchanged or format not in CUSTOM_FORMATS):
             return _pipe_system(source, format, timeout, dpi)
-        if format in CONVERTED_FORMATS:
-            return _converted(_pipe_wasm(source, "svg", timeout).decode("utf-8"), format, dpi)
+        if format in CUSTOM_FORMATS:  # made from the (finished) SVG
+            made = (_pipe_system(source, "svg", timeout) if which == "system"
+                    else _pipe_wasm(source, "svg", timeout))
+            return _converted(finish(made.decode("utf-8")), format, dpi)
         return _pipe_wasm(source, format, timeout)
     except _Interrupted:
         assert timeout is not None
         name = "the system Graphviz `dot`" if which == "system" else "wasm Graphviz"
         raise RenderTimeout(_timeout_message(name, timeout, graph, source)) from None
+
+
+def _unchanged(svg: str) -> str:
+    return svg
+
+
+def _finisher(graph: Any) -> Callable[[str], str]:
+    """What turns Graphviz's SVG into the picture's (a Drawing's ``finish_svg``, which
+    recolours label rows): the SVG unchanged for DOT text and drawings without such rows."""
+    finish = getattr(graph, "finish_svg", None)
+    if callable(finish) and getattr(graph, "row_colors", None):
+        return finish  # type: ignore[no-any-return]
+    return _unchanged
 
 
 def _converted(svg: str, format: str, dpi: float) -> bytes:

@@ -34,7 +34,7 @@ from .. import GradTable, Value, build_grad, ops, topological_order
 from ..notation import Namer
 from . import page, style
 from .builder import GraphBuilder
-from .dot import _check_max_nodes
+from .dot import check_max_nodes
 from .rendering import Renderer, to_svg
 from .rules import local_derivatives, rule_text
 
@@ -165,7 +165,7 @@ def _drawing(root: Value, table: GradTable, precision: int, max_nodes: int | Non
                            grad_placeholder=_widest(table, precision), svg_ids=True,
                            namer=namer)
     return builder.emit(sinks=[root], legend=False, clusters=True, collapse=None,
-                        max_nodes=_check_max_nodes(max_nodes), rankdir="LR", title=None,
+                        max_nodes=check_max_nodes(max_nodes), rankdir="LR", title=None,
                         name="stepper")
 
 

@@ -300,9 +300,7 @@ assert np.allclose(hidden_layer.deltas, delta1, rtol=1e-13)
 # %%
 from autograd_core.draw import draw_forward
 
-picture = draw_forward(ll, precision=4)
-assert "neuron 2 of layer 1" in picture.source and "layer 2" in picture.source
-picture
+draw_forward(ll, precision=4)
 
 # %% [markdown]
 # ## Reading the chain rule off the grad_table

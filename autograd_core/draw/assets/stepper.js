@@ -10,6 +10,7 @@ function mountStepper(root, data, options) {
   const STEPS = data.steps;
   const N = STEPS.length;
   const MIN_TEXT_PX = 14.5;  /* the smallest text on screen at the start, in CSS px */
+  const FIT_TEXT_PX = 10;  /* a graph whose text is this big when fitted opens whole */
   const SPEEDS = [0.5, 1, 2, 4];  /* steps per second */
 
   function make(tag, cls, text) {
@@ -261,6 +262,22 @@ function mountStepper(root, data, options) {
     else if (own) centre(own);
   }
 
+  function openView() {
+    /* the whole graph when its text is still readable so (a neuron in a narrow frame: x
+       and w were cut off at the readable zoom); else readable text on the current step */
+    const f = frame();
+    if (whole && f.w > 0 && f.h > 0) {
+      const fit = 0.97 * Math.min(f.w / (whole.r - whole.l), f.h / (whole.b - whole.t));
+      if (fit * minFont >= FIT_TEXT_PX) {
+        pz.zoom(pz.getZoom() * Math.min(fit, MIN_TEXT_PX * 2 / minFont) /
+                pz.getSizes().realZoom);
+        centre(whole);
+        return;
+      }
+    }
+    toReadable();
+  }
+
   /* ------------------------------------------------------------ showing a step */
   let position = 0;
   function setClass(ids, cls) {
@@ -331,7 +348,7 @@ function mountStepper(root, data, options) {
     }
     writePanel(s);
     slider.value = String(position);
-    counter.textContent = "step " + s.step + " / " + STEPS[N - 1].step;
+    counter.textContent = "step " + s.step + " (" + (position + 1) + " of " + N + ")";
     first.disabled = prev.disabled = position === 0;
     next.disabled = last.disabled = position === N - 1;
     keepVisible(rows[position][0]);
@@ -415,7 +432,7 @@ function mountStepper(root, data, options) {
   }
   position = start0;
   show(start0, true);
-  toReadable();
+  openView();
   root.dataset.ready = "true";
   stop();
   return { show: show, play: start, pause: stop, panZoom: pz,
