@@ -91,8 +91,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _is_file(source: str) -> bool:
-    path = Path(source)
-    return source.endswith(".worked") or (path.exists() and not re.search(r"[()*+=]", source))
+    """A file, not an expression: the rule of ``backprop draw`` (never raises)."""
+    from .files import names_a_file
+
+    return names_a_file(source)
 
 
 def _format_of(output: str | None) -> str:

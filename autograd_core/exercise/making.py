@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..verify.errors import VerifyError
 from ..verify.paths import display_path
+from ..verify.source import read_source
 from .errors import ExerciseError
 from .key import Key
 from .sheet import sheet
@@ -92,27 +93,14 @@ def _source(source: str | os.PathLike[str]) -> tuple[str, str, str]:
     if isinstance(source, str) and "\n" in source:
         return source, "exercise", "<text>"
     p = Path(source)
-    shown = display_path(p)
-    if p.is_dir():
-        raise ExerciseError("is a directory, not a worked-example file", None, shown)
-    try:
-        return p.read_text(encoding="utf-8-sig"), p.stem, shown
-    except OSError as e:
-        raise ExerciseError(f"cannot read the file: {e.strerror or e}", None, shown) from None
-    except UnicodeDecodeError as e:
-        raise ExerciseError(f"not UTF-8 text (byte {e.start})", None, shown) from None
+    return read_source(p, error=ExerciseError), p.stem, display_path(p)
 
 
 def read_roster(path: str | os.PathLike[str]) -> list[str]:
     """Student ids, one per line (blank lines and ``#`` comments skipped)."""
     p = Path(path)
     shown = display_path(p)
-    try:
-        lines = p.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as e:
-        raise ExerciseError(f"cannot read the roster: {e.strerror or e}", None, shown) from None
-    except UnicodeDecodeError as e:
-        raise ExerciseError(f"not UTF-8 text (byte {e.start})", None, shown) from None
+    lines = read_source(p, error=ExerciseError, what="a roster").splitlines()
     ids: list[str] = []
     for number, raw in enumerate(lines, start=1):
         line = raw.split("#", 1)[0].strip()

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from ..formula.errors import FormulaError
 from ..formula.lexer import tokenize_line
 from ..verify.lexer import Statement
 from ..verify.parser import ExampleSpec, parse, parse_statement
+from ..verify.source import read_source
 from .answers import Answer, LineError
 from .errors import ExerciseError
 from .grading import DEFAULT_POLICY, Policy, Result, grade_part
@@ -49,7 +49,7 @@ class Exercise:
             self.variant = source
         else:
             text = source if isinstance(source, str) and "\n" in source else \
-                Path(source).read_text(encoding="utf-8-sig")
+                read_source(source, error=ExerciseError)
             (self.variant,), _ = draw_variants(text, default_name="exercise", count=1)
         self.policy = policy
         self._specs: list[ExampleSpec] = parse(self.variant.worked)
