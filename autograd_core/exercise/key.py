@@ -166,9 +166,17 @@ def _question(q: dict[str, Any]) -> Question:
 
 
 def _flat(x: Any) -> list[float]:
-    if isinstance(x, list):
-        return [v for i in x for v in _flat(i)]
-    return [math.nan if x is None else float(x)]
+    """The numbers of a nested list, left to right (null: NaN); no recursion, however deep
+    the file nests its lists."""
+    out: list[float] = []
+    stack = [x]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        else:
+            out.append(math.nan if item is None else float(item))
+    return out
 
 
 def _texts(literal: str) -> list[str]:

@@ -82,16 +82,17 @@ def times(a: Expr, b: Expr) -> Expr:
     return Bin("·", a, b)
 
 
-def _size(e: Expr) -> int:
-    from .expr import _children
+def _size(e: Expr, most: int) -> int:
+    """The node count of ``e``, counted no further than ``most + 1`` (no recursion)."""
+    from .expr import size
 
-    return 1 + sum(_size(c) for c in _children(e))
+    return size(e, most)
 
 
 def kink_note(node: Value) -> str:
     name = node.op.name.split("(")[0]
     if name == "leaky_relu":
-        return f"leaky_relu′(0) taken as {node.op.param:g} (the slope), as PyTorch does"
+        return f"leaky_relu′(0) taken as {float(node.op.param):g} (the slope), as PyTorch does"
     return KINK_NOTES.get(name, f"{name} is evaluated where it has no derivative; the "
                                 "engine's subgradient is used")
 
@@ -344,7 +345,7 @@ class Backward:
         kinks: set[str] = set()
         for P, con in self.jac.get(item, {}).items():
             local = con.symbol()
-            if local is None or _size(local) > 40:
+            if local is None or _size(local, 40) > 40:
                 local = self._partial(P, q, j, con.value)
             kinks |= con.kinks
             if P is self.root:
@@ -399,7 +400,7 @@ class Backward:
         if form.kind == "scalar":
             con = rel[(0, 0)]
             local = con.symbol()
-            if local is None or _size(local) > 40:
+            if local is None or _size(local, 40) > 40:
                 local = self._partial(self.root if pq is None else pq.items[0], q, 0, con.value)
             for item in _activation_nodes(con):
                 notes.insert(0, _formula_note(item))
@@ -433,7 +434,7 @@ class Backward:
                 items.append(Num(0, "0"))
                 continue
             sym = con.symbol()
-            if sym is None or _size(sym) > 24 or q.size > 9:
+            if sym is None or _size(sym, 24) > 24 or q.size > 9:
                 sym = self._partial(self.root, q, j, con.value)
             items.append(sym)
         return q.layout(items)

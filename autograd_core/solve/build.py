@@ -8,6 +8,7 @@ from typing import Any
 from .. import Value, topological_order
 from ..verify.checker import check_model
 from ..verify.model import Model, build
+from ..verify.numbers import as_float
 from ..verify.parser import ExampleSpec, Stmt, Target
 from . import expr as E
 from . import names
@@ -77,8 +78,8 @@ def _written_claims(model: Model) -> list[tuple[str, bool]]:
         except (ValueError, ArithmeticError):
             values = []
         for k, t in enumerate(st.literal.texts):
-            v = float(values[k]) if k < len(values) else math.nan
-            out.append((t, math.isfinite(v) and abs(float(t) - v) <= 1e-12 * max(1, abs(v))))
+            v = as_float(values[k]) if k < len(values) else math.nan
+            out.append((t, math.isfinite(v) and abs(as_float(t) - v) <= 1e-12 * max(1, abs(v))))
     return out
 
 

@@ -15,12 +15,14 @@ and vectors and matrices (:class:`Mat`; a vector is a column).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from .rounding import printed
+
+R = TypeVar("R")
 
 # ------------------------------------------------------------------ the tree
 
@@ -129,43 +131,8 @@ def matrix(items: Sequence[Expr], rows: int, cols: int) -> Expr:
     return Mat(tuple(tuple(items[r * cols:(r + 1) * cols]) for r in range(rows)))
 
 
-def substitute(e: Expr) -> Expr:
-    """The same line with every name replaced by the numbers it stands for."""
-    if isinstance(e, Sym):
-        return e.num if e.num is not None else e
-    if isinstance(e, Bin):
-        return Bin(e.op, substitute(e.left), substitute(e.right))
-    if isinstance(e, Neg):
-        return Neg(substitute(e.arg))
-    if isinstance(e, Fn):
-        return Fn(e.uni, e.tex, tuple(substitute(a) for a in e.args), e.kind)
-    if isinstance(e, Pow):
-        return Pow(substitute(e.base), substitute(e.exponent))
-    if isinstance(e, T):
-        return T(substitute(e.arg))
-    if isinstance(e, Diag):
-        return Diag(substitute(e.arg))
-    if isinstance(e, Mat):
-        return Mat(tuple(tuple(substitute(c) for c in row) for row in e.rows), e.vector)
-    return e
-
-
-def numbers(e: Expr) -> list[Num]:
-    """Every printed number of a line, left to right."""
-    out: list[Num] = []
-    stack: list[Expr] = [e]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Num):
-            out.append(node)
-        elif isinstance(node, Sym):
-            continue
-        else:
-            stack.extend(reversed(_children(node)))
-    return out
-
-
 def _children(e: Expr) -> list[Expr]:
+    """The sub-expressions of a node, left to right (a name's numbers are not among them)."""
     if isinstance(e, Bin):
         return [e.left, e.right]
     if isinstance(e, (Neg, T, Diag)):
@@ -179,11 +146,86 @@ def _children(e: Expr) -> list[Expr]:
     return []
 
 
+def fold(root: Expr, combine: Callable[[Expr, list[R]], R],
+         children: Callable[[Expr], list[Expr]] = _children,
+         memo: dict[int, tuple[Expr, R]] | None = None) -> R:
+    """``combine(node, [the results of its children])`` for ``root``, children first, with
+    an explicit stack instead of recursion (a line of 10,000 terms is no deeper for Python
+    than one number). A node shared by several parents is combined once; ``memo`` (keyed by
+    ``id``, holding the node so the id stays its own) carries results from one call to the
+    next."""
+    done: dict[int, tuple[Expr, R]] = {} if memo is None else memo
+    todo: list[tuple[Expr, bool]] = [(root, False)]
+    while todo:
+        node, ready = todo.pop()
+        if id(node) in done:
+            continue
+        kids = children(node)
+        if ready or not kids:
+            done[id(node)] = (node, combine(node, [done[id(k)][1] for k in kids]))
+            continue
+        todo.append((node, True))
+        todo.extend((k, False) for k in reversed(kids) if id(k) not in done)
+    return done[id(root)][1]
+
+
+def substitute(e: Expr) -> Expr:
+    """The same line with every name replaced by the numbers it stands for."""
+    return fold(e, _substituted)
+
+
+def _substituted(e: Expr, kids: list[Expr]) -> Expr:  # noqa: C901 - one case per kind
+    """``e`` rebuilt over its substituted children ``kids``."""
+    if isinstance(e, Sym):
+        return e.num if e.num is not None else e
+    if isinstance(e, Bin):
+        return Bin(e.op, kids[0], kids[1])
+    if isinstance(e, Neg):
+        return Neg(kids[0])
+    if isinstance(e, Fn):
+        return Fn(e.uni, e.tex, tuple(kids), e.kind)
+    if isinstance(e, Pow):
+        return Pow(kids[0], kids[1])
+    if isinstance(e, T):
+        return T(kids[0])
+    if isinstance(e, Diag):
+        return Diag(kids[0])
+    if isinstance(e, Mat):
+        rows, k = [], 0
+        for row in e.rows:
+            rows.append(tuple(kids[k:k + len(row)]))
+            k += len(row)
+        return Mat(tuple(rows), e.vector)
+    return e
+
+
+def numbers(e: Expr) -> list[Num]:
+    """Every printed number of a line, left to right."""
+    return [n for n in _nodes(e) if isinstance(n, Num)]
+
+
+def _nodes(e: Expr) -> Iterator[Expr]:
+    """Every node of a line, parents before children, left to right (no recursion)."""
+    stack: list[Expr] = [e]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(_children(node)))
+
+
+def size(e: Expr, most: int | None = None) -> int:
+    """How many nodes the line has (counting stops past ``most``, if given)."""
+    n = 0
+    for _ in _nodes(e):
+        n += 1
+        if most is not None and n > most:
+            break
+    return n
+
+
 def has_names(e: Expr) -> bool:
     """Does the line still contain a name (a symbol without its numbers)?"""
-    if isinstance(e, Sym):
-        return True
-    return any(has_names(c) for c in _children(e))
+    return any(isinstance(n, Sym) for n in _nodes(e))
 
 
 # ------------------------------------------------------------------ writing it
@@ -215,30 +257,51 @@ def _negative(e: Expr) -> Expr | None:
 
 
 class _Writer:
-    """Text or LaTeX: one walk over the tree, the two spellings side by side."""
+    """Text or LaTeX: the two spellings side by side. Each node is spelled as a list of
+    pieces, strings and the sub-expressions to write in their place; :meth:`write` expands
+    them with an explicit stack, so writing is linear in the line's length and never
+    recursive (a sum of 10,000 terms is written like a sum of two)."""
 
     def __init__(self, tex: bool) -> None:
         self.tex = tex
+        self.tall_memo: dict[int, tuple[Expr, bool]] = {}
 
-    def paren(self, e: Expr, need: int) -> str:
-        s = self.write(e)
+    def write(self, e: Expr) -> str:
+        out: list[str] = []
+        stack: list[str | Expr] = [e]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                stack.extend(reversed(self.pieces(item)))
+        return "".join(out)
+
+    def tall(self, e: Expr) -> bool:
+        """Does it hold a vector or a matrix (LaTeX then sizes its brackets: \\left( )?"""
+        return fold(e, lambda n, kids: isinstance(n, Mat) or any(kids), memo=self.tall_memo)
+
+    def paren(self, e: Expr, need: int) -> list[str | Expr]:
         if _level(e) < need:
-            if self.tex and _tall(e):
-                return rf"\left({s}\right)"
-            return f"({s})"
-        return s
+            return self.wrapped(e)
+        return [e]
 
-    def write(self, e: Expr) -> str:  # noqa: C901 - one case per kind of node
+    def wrapped(self, e: Expr) -> list[str | Expr]:
+        if self.tex and self.tall(e):
+            return [r"\left(", e, r"\right)"]
+        return ["(", e, ")"]
+
+    def pieces(self, e: Expr) -> list[str | Expr]:  # noqa: C901 - one case per kind of node
         if isinstance(e, Num):  # {-0.5}: a sign, not a subtraction (no space after it)
             if self.tex:
-                return f"{{{e.text}}}" if e.text.startswith("-") else e.text
-            return e.text.replace("-", "−")
+                return [f"{{{e.text}}}" if e.text.startswith("-") else e.text]
+            return [e.text.replace("-", "−")]
         if isinstance(e, Sym):
-            return e.tex if self.tex else e.uni
+            return [e.tex if self.tex else e.uni]
         if isinstance(e, Bin):
             return self.binary(e)
         if isinstance(e, Neg):
-            return ("-" if self.tex else "−") + self.paren(e.arg, 2)
+            return ["-" if self.tex else "−", *self.paren(e.arg, 2)]
         if isinstance(e, Fn):
             return self.call(e)
         if isinstance(e, Pow):
@@ -247,74 +310,84 @@ class _Writer:
             if isinstance(e.arg, Mat) and e.arg.vector:  # a vector, transposed: a row
                 return self.mat(Mat((tuple(r[0] for r in e.arg.rows),)))
             inner = self.paren(e.arg, _ATOM)
-            return f"{{{inner}}}^{{\\top}}" if self.tex else inner + "ᵀ"
+            return ["{", *inner, r"}^{\top}"] if self.tex else [*inner, "ᵀ"]
         if isinstance(e, Diag):
-            arg = self.write(e.arg)
-            return rf"\operatorname{{diag}}\left({arg}\right)" if self.tex else f"diag({arg})"
+            if self.tex:
+                return [r"\operatorname{diag}\left(", e.arg, r"\right)"]
+            return ["diag(", e.arg, ")"]
         if isinstance(e, Mat):
             return self.mat(e)
         raise TypeError(f"cannot write {e!r}")  # pragma: no cover
 
-    def binary(self, e: Bin) -> str:
+    def binary(self, e: Bin) -> list[str | Expr]:
         """a + b, a − b (a − 0.5 rather than a + (−0.5)), products with their factors'
         sums and signs in parentheses: 0.1·(−0.5)."""
         op, left, right = e.op, e.left, e.right
         if op == "/" and self.tex:
-            return rf"\frac{{{self.write(left)}}}{{{self.write(right)}}}"
+            return [r"\frac{", left, "}{", right, "}"]
         if op in "+-" and (flipped := _negative(right)) is not None:
             op, right = ("-" if op == "+" else "+"), flipped
         spell = _TEX_OP if self.tex else _TEXT_OP
         if op == "+":
-            return self.write(left) + spell[op] + self.write(right)
+            return [left, spell[op], right]
         if op == "-":
-            return self.write(left) + spell[op] + self.paren(right, 2)
+            return [left, spell[op], *self.paren(right, 2)]
         last = 3 if op == "/" else 2  # a/(b·c), but a·b·c
         if op in ("∘", "·", "×") and isinstance(right, Bin) and right.op == "@":
             last = 3  # f′(z) ∘ (Wᵀ δ): the product in parentheses
-        return self.factor(left, 2) + spell[op] + self.factor(right, last)
+        return [*self.factor(left, 2), spell[op], *self.factor(right, last)]
 
-    def factor(self, e: Expr, need: int) -> str:
+    def factor(self, e: Expr, need: int) -> list[str | Expr]:
         """An operand of a product: in parentheses when a sum, a sign, or (``need`` 3) a
         product on the right of /."""
         lvl = _level(e)
         if lvl < need or lvl == 3:
-            s = self.write(e)
-            return rf"\left({s}\right)" if self.tex and _tall(e) else f"({s})"
-        return self.write(e)
+            return self.wrapped(e)
+        return [e]
 
-    def call(self, e: Fn) -> str:
-        args = ", ".join(self.write(a) for a in e.args)
+    def call(self, e: Fn) -> list[str | Expr]:
+        args = _joined(list(e.args), ", ")
         if not self.tex:
-            return f"{e.uni}({args})"
+            return [f"{e.uni}(", *args, ")"]
         if e.tex == r"\sqrt":
-            return rf"\sqrt{{{args}}}"
-        if any(_tall(a) for a in e.args):
-            return rf"{e.tex}\left({args}\right)"
-        return f"{e.tex}({args})"
+            return [r"\sqrt{", *args, "}"]
+        if any(self.tall(a) for a in e.args):
+            return [rf"{e.tex}\left(", *args, r"\right)"]
+        return [f"{e.tex}(", *args, ")"]
 
-    def power(self, e: Pow) -> str:
+    def power(self, e: Pow) -> list[str | Expr]:
         base = self.paren(e.base, _ATOM)
         if self.tex:
-            return f"{{{base}}}^{{{self.write(e.exponent)}}}"
+            return ["{", *base, "}^{", e.exponent, "}"]
         if isinstance(e.exponent, Num) and e.exponent.text.lstrip("-").isdigit():
-            return base + e.exponent.text.translate(SUPERSCRIPT)
-        return f"{base}^{self.paren(e.exponent, _ATOM)}"
+            return [*base, e.exponent.text.translate(SUPERSCRIPT)]
+        return [*base, "^", *self.paren(e.exponent, _ATOM)]
 
-    def mat(self, e: Mat) -> str:
+    def mat(self, e: Mat) -> list[str | Expr]:
         r, c = e.shape
-        cells = [[self.write(x) for x in row] for row in e.rows]
         if self.tex:
-            body = r" \\ ".join(" & ".join(row) for row in cells)
-            return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
+            rows = [_joined(list(row), " & ") for row in e.rows]
+            return [r"\begin{bmatrix} ", *_joined(rows, r" \\ ", flat=True),
+                    r" \end{bmatrix}"]
         if c == 1:
-            return "[" + ", ".join(row[0] for row in cells) + "]ᵀ"
+            return ["[", *_joined([row[0] for row in e.rows], ", "), "]ᵀ"]
         if r == 1:
-            return "[" + ", ".join(cells[0]) + "]"
-        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in cells) + "]"
+            return ["[", *_joined(list(e.rows[0]), ", "), "]"]
+        rows = [["[", *_joined(list(row), ", "), "]"] for row in e.rows]
+        return ["[", *_joined(rows, ", ", flat=True), "]"]
 
 
-def _tall(e: Expr) -> bool:
-    return isinstance(e, Mat) or any(_tall(c) for c in _children(e))
+def _joined(items: list[Any], sep: str, flat: bool = False) -> list[str | Expr]:
+    """The items with ``sep`` between them (``flat``: each item is itself a list of pieces)."""
+    out: list[str | Expr] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(sep)
+        if flat:
+            out.extend(item)
+        else:
+            out.append(item)
+    return out
 
 
 def text(e: Expr) -> str:
@@ -426,53 +499,58 @@ _REDUCTIONS: dict[str, Callable[[Arr], Arr]] = {
 }
 
 
-def evaluate(e: Expr, exact: bool = False) -> Arr:
+def evaluate(e: Expr, exact: bool = False,
+             memo: dict[int, tuple[Expr, Arr]] | None = None) -> Arr:
     """The value of a line, computed from its numbers *as printed* (exact fractions where
-    the arithmetic is rational); ``exact=True`` uses the exact values behind them."""
-    return _Evaluator(exact).eval(e)
+    the arithmetic is rational); ``exact=True`` uses the exact values behind them.
+    Walked by :func:`fold`, never by recursion; ``memo`` keeps the values of sub-lines for
+    a later call (the same ``exact`` only)."""
+    return fold(e, _Evaluator(exact).combine, _operands, memo)
+
+
+def _operands(e: Expr) -> list[Expr]:
+    """What a node's value is computed from: its children, and a name's numbers."""
+    if isinstance(e, Sym):
+        return [] if e.num is None else [e.num]
+    return _children(e)
 
 
 class _Evaluator:
     def __init__(self, exact: bool) -> None:
         self.exact = exact
 
-    def eval(self, e: Expr) -> Arr:  # noqa: C901 - one case per kind of node
+    def combine(self, e: Expr, args: list[Arr]) -> Arr:  # noqa: C901 - one case per kind
+        """The value of ``e`` from the values ``args`` of its operands."""
         if isinstance(e, Num):
             return Arr.scalar(e.value if self.exact else printed(e.text))
         if isinstance(e, Sym):
-            if e.num is None:
+            if not args:
                 raise ValueError(f"{e.uni} has no numbers")
-            return self.eval(e.num)
+            return args[0]
         if isinstance(e, Mat):
-            cells = [self.eval(c).cells[0] for row in e.rows for c in row]
+            cells = [a.cells[0] for a in args]
             if e.vector:
                 return Arr.vector(cells)
             return Arr(len(e.rows), len(e.rows[0]), cells)
         if isinstance(e, Neg):
-            return self.eval(e.arg).map(lambda x: -x)
+            return args[0].map(lambda x: -x)
         if isinstance(e, T):
-            a = self.eval(e.arg)
-            if a.vec:
-                return Arr(1, a.rows, a.cells)
-            return Arr(a.cols, a.rows, [a.cells[i * a.cols + j]
-                                         for j in range(a.cols) for i in range(a.rows)])
+            return _transposed(args[0])
         if isinstance(e, Diag):
-            a = self.eval(e.arg)
+            a = args[0]
             n = len(a.cells)
             return Arr(n, n, [a.cells[i] if i == j else 0 for i in range(n) for j in range(n)])
         if isinstance(e, Fn):
-            return self.call(e)
+            return self.call(e, args)
         if isinstance(e, Pow):
-            k = self.eval(e.exponent).cells[0]
+            base, k = args[0], args[1].cells[0]
             whole = not isinstance(k, float) or k == int(k)
-            return self.eval(e.base).map(
-                lambda x: x ** int(k) if whole else float(x) ** float(k))
+            return base.map(lambda x: x ** int(k) if whole else float(x) ** float(k))
         if isinstance(e, Bin):
-            return _binary(e.op, self.eval(e.left), self.eval(e.right))
+            return _binary(e.op, args[0], args[1])
         raise TypeError(f"cannot evaluate {e!r}")  # pragma: no cover
 
-    def call(self, e: Fn) -> Arr:
-        args = [self.eval(a) for a in e.args]
+    def call(self, e: Fn, args: list[Arr]) -> Arr:
         kind, _, param = e.kind.partition(":")
         if kind in ELEMENTWISE_FUNCTIONS:
             return args[0].map(ELEMENTWISE_FUNCTIONS[kind])
@@ -488,8 +566,16 @@ class _Evaluator:
             a, b = args
             return Arr(len(a.cells), len(b.cells), [x * y for x in a.cells for y in b.cells])
         if kind == "transpose":
-            return self.eval(T(e.args[0]))
+            return _transposed(args[0])
         raise ValueError(f"cannot evaluate {e.uni}")
+
+
+def _transposed(a: Arr) -> Arr:
+    """aᵀ: a vector becomes a row, a matrix its transpose."""
+    if a.vec:
+        return Arr(1, a.rows, a.cells)
+    return Arr(a.cols, a.rows, [a.cells[i * a.cols + j]
+                                 for j in range(a.cols) for i in range(a.rows)])
 
 
 _ELEMENTWISE: dict[str, Callable[[Any, Any], Any]] = {

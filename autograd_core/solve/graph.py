@@ -3,7 +3,8 @@
 * :func:`expression`: what a node computes, down to named entries and numbers
   (``W⁽¹⁾₂₁·x⁽⁰⁾₁ + W⁽¹⁾₂₂·x⁽⁰⁾₂ + b⁽¹⁾₂``);
 * :func:`local_derivatives`: ∂C/∂input for each input of a node C, *computed by the engine*
-  (``build_grad(C, C.inputs)``: the op's own bprop, seeded with 1), one number per use;
+  (the op's own bprop, seeded with 1, as ``build_grad(C, C.inputs)`` applies it), one
+  number per use;
 * :func:`local_symbol`: how that derivative is written (the other factor of a product,
   1/a for log, σ′(a) for σ, …); its numbers are always the engine's.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import Value, build_grad
+from .. import Value
 from . import names
 from .expr import Bin, Expr, Fn, Neg, Num, Pow, Sym, column
 from .quantities import Named
@@ -107,21 +108,16 @@ def _number_of(x: Any) -> Num:
 
 # ------------------------------------------------------------------ local derivatives
 def local_derivatives(consumer: Value) -> list[Any]:
-    """∂consumer/∂input for each input, in order (a node used twice gets two entries),
-    as the engine's bprop gives them: one back-propagation from the consumer, seed 1."""
-    inputs = list(consumer.inputs)
-    table = build_grad(consumer, inputs, keep_terms=True)
-    direct: dict[Value, list[Any]] = {}
-    for inp in dict.fromkeys(inputs):
-        direct[inp] = [t for c, t in (table.terms(inp) if inp in table else []) if c is consumer]
-    used: dict[Value, int] = {}
-    out = []
-    for inp in inputs:
-        k = used.get(inp, 0)
-        used[inp] = k + 1
-        ts = direct.get(inp, [])
-        out.append(_value(ts[k]) if k < len(ts) else 0.0)
-    return out
+    """∂consumer/∂input for each input, in order (a node used twice gets two entries), as
+    the engine's bprop gives them: the consumer's op's own rule with G = 1, exactly what one
+    back-propagation from the consumer (seed 1) applies to it, without walking the graph
+    below the consumer (that walk, once per node, made a 3000-term sum quadratic: 41 s)."""
+    rule = consumer.op.bprop
+    inputs = consumer.inputs
+    if rule is None or not inputs:
+        return []
+    terms = rule(tuple(i.data for i in inputs), consumer.data, 1.0)
+    return [_value(t) for t in terms]
 
 
 def _value(t: Any) -> Any:

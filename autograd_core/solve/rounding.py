@@ -23,6 +23,8 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
+from ..verify.numbers import as_float
+
 Exact = Any  # float | int | Fraction: what the engine's .data holds
 
 _NOISE = 1e-12  # relative float noise under which a value counts as its short decimal
@@ -60,7 +62,7 @@ class Precision:
 
     def text(self, x: Exact) -> str:
         """x rounded as this precision says, short when x is itself a short decimal."""
-        v = float(x)
+        v = as_float(x)  # ±inf beyond the floats (an exact 2¹⁰⁰⁰⁰)
         if math.isnan(v):
             return "NaN"
         if math.isinf(v):
@@ -84,15 +86,15 @@ class Precision:
         """Do a and b print the same at this precision? (The last digit is where b's is:
         the decimals, or b's significant digits; a value printed short, 0.5 for 0.5, is no
         less precise than 0.5000.)"""
-        if float(a) == float(b):
+        if as_float(a) == as_float(b):
             return True
-        if not (math.isfinite(float(a)) and math.isfinite(float(b))):
+        if not (math.isfinite(as_float(a)) and math.isfinite(as_float(b))):
             return False
         db = as_decimal(b)
         if self.decimals is not None:
             unit = Decimal(1).scaleb(-self.decimals)
         elif db == 0:
-            return abs(float(a)) < 0.5 * 10.0 ** (-self.digits)
+            return abs(as_float(a)) < 0.5 * 10.0 ** (-self.digits)
         else:
             unit = Decimal(1).scaleb(db.adjusted() - self.digits + 1)
         return bool(as_decimal(a).quantize(unit, rounding=ROUND_HALF_EVEN)
@@ -109,7 +111,7 @@ def given_text(x: Exact, written: str | None = None) -> str:
     """A given number (input, parameter, constant): as written, else its shortest form."""
     if written is not None:
         return written
-    v = float(x)
+    v = as_float(x)  # ±inf beyond the floats (an exact 2¹⁰⁰⁰⁰)
     if math.isfinite(v) and v == int(v) and abs(v) < 1e15:
         return str(int(v))
     r = repr(v)
