@@ -103,7 +103,7 @@ def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model
     _text(ET.SubElement(el, "questiontext", format="html"), _question_html(part, q, k))
     _text(ET.SubElement(el, "generalfeedback", format="html"),
           f"<p>{html.escape(q.name + entry, quote=False)} = {q.texts[k]}</p>")
-    ET.SubElement(el, "defaultgrade").text = f"{q.points / q.size:.7g}"
+    ET.SubElement(el, "defaultgrade").text = f"{float(q.points) / q.size:.7g}"
     ET.SubElement(el, "penalty").text = PENALTY
     ET.SubElement(el, "hidden").text = "0"
     tol = entry_tolerance(q, q.values[k])
@@ -120,7 +120,7 @@ def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model
 
 
 def _number(x: float) -> str:
-    return f"{x:.12g}"
+    return f"{float(x):.12g}"
 
 
 def _entry(q: Question, k: int) -> str:

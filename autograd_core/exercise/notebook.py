@@ -141,7 +141,7 @@ def answer_literal(answer: Any, k: int) -> str:
 def verdict_line(r: Result, earned: float, worth: float, reveal: bool) -> str:
     """``dl/dW2 = […]: wrong, 0.33 of 1 point (…): <diagnosis>``."""
     head = f"{r.name} = {r.answer if r.answer is not None else '(unreadable)'}: {r.status}"
-    head += f", {earned:g} of {worth:g} point{'s' * (worth != 1)}"
+    head += f", {float(earned):g} of {float(worth):g} point{'s' * (worth != 1)}"
     if r.entries > 1:
         head += f" ({r.entries_ok} of {r.entries} entries right)"
     elif r.status != "ok":

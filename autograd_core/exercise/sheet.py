@@ -65,7 +65,7 @@ def _part(part: Part, spec: ExampleSpec, number: int | None) -> list[str]:
     for i, q in enumerate(part.questions, start=1):
         what = _what(spec, q)
         judged = f" (judged with {q.tolerance})" if q.tolerance is not None else ""
-        out.append(f"| {i} | `{q.name}` | {what} | {q.decimals}{judged} | {q.points:g} |")
+        out.append(f"| {i} | `{q.name}` | {what} | {q.decimals}{judged} | {float(q.points):g} |")
     out.append("")
     return out
 
@@ -77,7 +77,7 @@ def _reading(st: Stmt, spec: ExampleSpec) -> str:
         source = o["from"] or _previous(spec, st)
         pre = o["pre"] or f"{st.name}.a"
         bias = f" + {o['bias']}" if o["bias"] else ""
-        act = o["activation"] + (f"(·, {o['slope']:g})" if o["slope"] is not None else "")
+        act = o["activation"] + (f"(·, {float(o['slope']):g})" if o["slope"] is not None else "")
         return (f"`{pre} = {o['weights']} {source}{bias}` ({o['weights']} is out × in), then "
                 f"`{st.name} = {act}({pre})`" + ("" if o["activation"] == "softmax" else
                                                  ", entry by entry"))
@@ -85,7 +85,7 @@ def _reading(st: Stmt, spec: ExampleSpec) -> str:
         o = st.options
         return (f"the perceptron rule, {o['steps']} step(s), one sample (row of {o['data']}) "
                 f"per step in turn: `sum.t = {st.name}·x`, `u.t = step(sum.t)` (1 when the sum "
-                f"is > 0, else 0), `{st.name}.t = {st.name} + {o['rate']:g}·(y − u.t)·x`")
+                f"is > 0, else 0), `{st.name}.t = {st.name} + {float(o['rate']):g}·(y − u.t)·x`")
     if st.kind == "batch":
         return f"the batch size is m = {st.options['m']}"
     return ""
