@@ -11,8 +11,8 @@ import pytest
 from fuzz_text import run_cli
 
 from autograd_core.exercise import ExerciseError, make_exercises
-from autograd_core.solve import solve_text
 from autograd_core.solve import expr as E
+from autograd_core.solve import solve_text
 
 N = 2000  # > Python's recursion limit (1000): a recursive walk of the formula fails
 

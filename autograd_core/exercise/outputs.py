@@ -100,8 +100,9 @@ def to_csv(grades: Sequence[Graded]) -> str:
     w.writerow(["student", "variant", "file", "score", "max_score", *questions, "messages"])
     for g in grades:
         points = {_test_name(g, r): f"{float(r.points):.6g}" for r in g.results}
-        w.writerow([g.student, g.variant or "", g.file, f"{float(g.score):g}", f"{float(g.max_score):g}",
-                    *[points.get(q, "") for q in questions], " | ".join(g.messages)])
+        w.writerow([g.student, g.variant or "", g.file, f"{float(g.score):g}",
+                    f"{float(g.max_score):g}", *[points.get(q, "") for q in questions],
+                    " | ".join(g.messages)])
     return out.getvalue()
 
 
