@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .exercise import ExerciseError, ExerciseSet, make_exercises, read_roster
+from .exercise.variants import MAX_VARIANTS
 from .exercise.wellposed import KINK_MARGIN, MIN_UNITS
 from .verify.errors import VerifyError
 from .verify.paths import display_path
@@ -53,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
         print("backprop exercise: say where to write: -o DIR and/or --moodle FILE.xml",
               file=sys.stderr)
         return 2
-    if args.variants is not None and args.variants < 1:
-        print("backprop exercise: --variants must be at least 1", file=sys.stderr)
+    if args.variants is not None and not 1 <= args.variants <= MAX_VARIANTS:
+        print(f"backprop exercise: --variants must be from 1 to {MAX_VARIANTS:,}",
+              file=sys.stderr)
         return 2
     try:
         ids = read_roster(args.ids) if args.ids else None
@@ -64,9 +66,15 @@ def run(args: argparse.Namespace) -> int:
         if args.moodle:
             from .exercise.moodle import to_moodle
 
-            Path(args.moodle).write_text(to_moodle(exercises), encoding="utf-8")
+            try:
+                Path(args.moodle).write_text(to_moodle(exercises), encoding="utf-8",
+                                             errors="surrogateescape")
+            except OSError as e:  # /dev/full names no file in the error: say which
+                e.filename = e.filename or args.moodle
+                raise
     except (ExerciseError, VerifyError) as e:
-        print(f"backprop exercise: {e}", file=sys.stderr)
+        where = e.path is not None or e.line is not None
+        print(f"backprop exercise: {e if where else e.message}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"backprop exercise: cannot write {display_path(e.filename or '')}: "

@@ -19,7 +19,9 @@ user text through these functions:
 * :func:`xml_chars`: text an XML 1.0 file can hold (a control character such as U+0008 in a
   note would make the Moodle quiz a malformed file): the others become U+FFFD.
 
-Line breaks in user text become spaces (a note is one line of the page).
+Line breaks in user text become spaces (a note is one line of the page), and a lone surrogate
+(a byte of a file name that is not UTF-8, as Python decodes it) becomes U+FFFD, which any UTF-8
+page can hold.
 
 >>> md_text('<img src=x onerror=alert(1)> [x](javascript:alert(1)) *b*')
 '&lt;img src=x onerror=alert(1)&gt; \\\\[x\\\\](javascript:alert(1)) \\\\*b\\\\*'
@@ -37,13 +39,14 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MARKUP = set("\\`*_[]|$~")
 _AT_START = set("#>+-=")
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _LIST_NUMBER = re.compile(r"\d{1,9}(?=[.)](\s|$))")  # "1. x" would start a numbered list
 
 
 def md_text(text: object) -> str:
     """``text`` as literal Markdown (prose, a heading, a table cell): no HTML, no link, no
     emphasis, no math can come of it."""
-    s = _BREAKS.sub(" ", str(text))
+    s = _one_line(text)
     body = s.lstrip(" \t")
     first = len(s) - len(body)  # where a block marker (a heading's #, a list's 1.) would be
     if body[:1] in _AT_START and not body[1:2].isalnum():  # "# h", "- x", "---"; not "-20"
@@ -61,7 +64,7 @@ def md_code(text: object, *, table: bool = False) -> str:
     padded with a space where the text starts or ends with a backtick or a space
     (CommonMark 6.1); in a table cell (``table``) a ``|`` is escaped, as GFM asks even
     inside code."""
-    s = _BREAKS.sub(" ", str(text))
+    s = _one_line(text)
     if table:
         s = s.replace("|", "\\|")
     fence = "`" * (_longest_run(s) + 1)
@@ -79,7 +82,7 @@ def md_fence(lines: Iterable[str], info: str = "text") -> tuple[str, str]:
 
 def html_text(text: object) -> str:
     """``text`` as HTML text or a quoted attribute value."""
-    return html.escape(str(text), quote=True)
+    return html.escape(_SURROGATES.sub("\ufffd", str(text)), quote=True)
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -89,6 +92,10 @@ def xml_chars(text: object) -> str:
     """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD (the escaping of
     ``< > &`` is the XML writer's)."""
     return _NOT_XML.sub("\ufffd", str(text))
+
+
+def _one_line(text: object) -> str:
+    return _BREAKS.sub(" ", _SURROGATES.sub("\ufffd", str(text)))
 
 
 def _longest_run(s: str) -> int:

@@ -68,7 +68,7 @@ def test_bad_rosters(tmp_path, capsys, roster, message, monkeypatch):
     (["exercise", "nope.worked", "-o", "ex"], "nope.worked: no such file"),
     (["exercise", ".", "-o", "ex"], ".: is a directory"),
     (["exercise", str(VO)], "say where to write: -o DIR and/or --moodle FILE.xml"),
-    (["exercise", str(VO), "--variants", "0", "-o", "ex"], "--variants must be at least 1"),
+    (["exercise", str(VO), "--variants", "0", "-o", "ex"], "--variants must be from 1 to 1,000"),
     (["exercise", str(VO), "--example", "9", "-o", "ex"], "no example '9' in this file"),
     (["grade", "nokey.json", "."], "nokey.json: no such file"),
     (["grade", "bad.json", "."], "bad.json:1:2: not a key: invalid JSON"),
