@@ -14,6 +14,7 @@ its public names); the tools built on it use only those names:
 * :mod:`autograd_core.cli` — the ``backprop`` command.
 """
 
+from . import notation as _notation
 from .engine import (
     AnomalyError,
     Bprop,
@@ -47,6 +48,9 @@ from .engine import (
     topological_order,
     vsum,
 )
+from .engine import naming as _naming
+
+_naming.set_table_names(_notation.table_names)  # grad_tables name nodes as the pictures do
 
 __version__ = "0.1.0"
 

@@ -33,8 +33,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from . import Value, topological_order
-from . import expression as engine_expression
+from .engine import Value, topological_order
+from .engine import expression as engine_expression
 
 SUPERSCRIPT = str.maketrans("0123456789+−-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾")
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -370,3 +370,8 @@ class Namer:
     def with_names(self, extra: Mapping[Value, tuple[str, str]]) -> Namer:
         """This namer, naming the nodes of ``extra`` outright ((text, LaTeX) per node)."""
         return Namer(self.layered, self.implicit, extra, self.width)
+
+
+def table_names(root: Value) -> Callable[[Value], str]:
+    """How a grad_table of ``root`` names its nodes: as every picture of the graph does."""
+    return Namer.of(root).text

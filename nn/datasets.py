@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from .init import RNG, make_rng
+from .init import RNG, RandomSource, make_rng
 
 Data = tuple[list[list[float]], list[int]]
 
@@ -47,13 +47,13 @@ def _check_n(n: int, who: str) -> None:
         raise ValueError(f"{who}: n must be a positive int, got {n!r}")
 
 
-def _shuffled(X: list[list[float]], y: list[int], rng: Any) -> Data:
+def _shuffled(X: list[list[float]], y: list[int], rng: RandomSource) -> Data:
     idx = list(range(len(X)))
     rng.shuffle(idx)
     return [X[i] for i in idx], [y[i] for i in idx]
 
 
-def _jitter(X: list[list[float]], noise: float, rng: Any) -> list[list[float]]:
+def _jitter(X: list[list[float]], noise: float, rng: RandomSource) -> list[list[float]]:
     if noise < 0:
         raise ValueError(f"noise must be ≥ 0, got {noise!r}")
     if noise == 0:

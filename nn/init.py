@@ -5,7 +5,8 @@ Every function that draws random numbers takes ``rng``:
 * ``None``            -- Python's global ``random`` module (what micrograd uses, so
                          ``random.seed(1337)`` reproduces micrograd's networks bit for bit);
 * an ``int``          -- a fresh ``random.Random(seed)``;
-* a ``random.Random`` -- used as is (share one to make a whole notebook reproducible).
+* a ``random.Random`` -- used as is (share one to make a whole notebook reproducible); the
+                         ``random`` module itself counts as None.
 
 Recipes, for a layer with n_in inputs and n_out outputs:
 
@@ -20,13 +21,32 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
-from typing import Any
-
-RNG = random.Random | int | None
+from collections.abc import Callable, MutableSequence
+from typing import Any, Protocol
 
 
-def make_rng(rng: RNG) -> Any:
+class RandomSource(Protocol):
+    """What nn draws its random numbers from: a ``random.Random``, or the ``random`` module."""
+
+    def uniform(self, a: float, b: float, /) -> float:
+        """A number drawn from U[a, b]."""
+
+    def gauss(self, mu: float, sigma: float, /) -> float:
+        """A number drawn from N(μ, σ²)."""
+
+    def random(self) -> float:
+        """A number drawn from U[0, 1)."""
+
+    def shuffle(self, x: MutableSequence[Any], /) -> None:
+        """Shuffle x in place."""
+
+
+#: ``rng=``: None, an int seed, a random.Random or the random module (what make_rng gives
+#: back, so that a layer can hand its source on to its neurons)
+RNG = RandomSource | int | None
+
+
+def make_rng(rng: RNG) -> RandomSource:
     """The random source for ``rng`` (see the module docstring): an object with
     ``uniform``, ``gauss``, ``random``, ``shuffle``."""
     if rng is None or rng is random:
@@ -42,28 +62,28 @@ def make_rng(rng: RNG) -> Any:
     )
 
 
-def uniform(n_in: int, n_out: int, rng: Any) -> float:
+def uniform(n_in: int, n_out: int, rng: RandomSource) -> float:
     """U[−1, 1]."""
     return rng.uniform(-1.0, 1.0)
 
 
-def normal(n_in: int, n_out: int, rng: Any) -> float:
+def normal(n_in: int, n_out: int, rng: RandomSource) -> float:
     """N(0, σ²), σ = 1/√n_in."""
     return rng.gauss(0.0, 1.0 / math.sqrt(n_in))
 
 
-def glorot(n_in: int, n_out: int, rng: Any) -> float:
+def glorot(n_in: int, n_out: int, rng: RandomSource) -> float:
     """U[−r, r], r = √6/√(n_in + n_out)."""
     r = math.sqrt(6.0) / math.sqrt(n_in + n_out)
     return rng.uniform(-r, r)
 
 
-def zeros(n_in: int, n_out: int, rng: Any) -> float:
+def zeros(n_in: int, n_out: int, rng: RandomSource) -> float:
     """0."""
     return 0.0
 
 
-Initializer = Callable[[int, int, Any], float]
+Initializer = Callable[[int, int, RandomSource], float]
 
 INITIALIZERS: dict[str, Initializer] = {
     "uniform": uniform,

@@ -131,6 +131,7 @@ class Neuron(Module):
         return a
 
     def __call__(self, x: Vector) -> Value:
+        """out = f(a), a = Σᵢ wᵢxᵢ + b: the output node, labelled ``<prefix>.out``."""
         a = self.preactivation(x)
         (out,) = F.activate(self.activation, [a], self.slope)
         out.label = self._out_label
@@ -140,9 +141,11 @@ class Neuron(Module):
     # ------------------------------------------------------------ read-back
     @property
     def weights(self) -> list[float]:
+        """The weights' numbers, in order (w₀ first with an implicit bias)."""
         return [w.data for w in self.w]
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: nin, activation, bias (and leaky_relu's slope)."""
         spec = {"type": "Neuron", "nin": self.nin, "activation": self.activation,
                 "bias": self.bias}
         if self.activation == "leaky_relu":
@@ -151,6 +154,7 @@ class Neuron(Module):
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Neuron:
+        """A neuron of that architecture, weights 0, for ``load_model`` to fill in."""
         return cls(spec["nin"], activation=spec["activation"], bias=spec["bias"],
                    slope=spec.get("slope", 0.01), init="zeros")
 
@@ -181,27 +185,29 @@ class Layer(Module):
         self.nin, self.nout = nin, nout
         self.activation = "softmax" if self.softmax else self.neurons[0].activation
         self.bias = self.neurons[0].bias
-        self._last_x: list[Any] | None = None
+        self._last_x: list[Value] | None = None
         if _name:
             self.relabel(self._prefix)
 
     def children(self) -> list[tuple[str, Module]]:
+        """The neurons, named ``neurons.0``, ``neurons.1``, …"""
         return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
 
     def __call__(self, x: Vector) -> Value | list[Value]:
+        """x⁽ᵏ⁾ = f(W⁽ᵏ⁾x⁽ᵏ⁻¹⁾ + β⁽ᵏ⁾): one Value per neuron (a Value alone if nout = 1)."""
         # Numbers become input nodes once per forward, shared by every neuron: otherwise each
         # neuron would wrap each number in a constant of its own. They are labelled as a
         # worked example names the input vector's entries, x0[1], x0[2], … (x⁽⁰⁾₁, x⁽⁰⁾₂).
-        x = [xi if isinstance(xi, Value) else Value(xi, label=f"x0[{i}]")
-             for i, xi in enumerate(x, start=1)]
-        self._last_x = x
+        xs = [xi if isinstance(xi, Value) else Value(xi, label=f"x0[{i}]")
+              for i, xi in enumerate(x, start=1)]
+        self._last_x = xs
         if self.softmax:
-            out = F.activate("softmax", [n.preactivation(x) for n in self.neurons])
+            out = F.activate("softmax", [n.preactivation(xs) for n in self.neurons])
             for n, o in zip(self.neurons, out, strict=False):
                 o.label = n._out_label
                 n._last_out = o
         else:
-            out = [n(x) for n in self.neurons]
+            out = [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     # ------------------------------------------------------------ read-back (slides' matrices)
@@ -215,7 +221,7 @@ class Layer(Module):
         """β⁽ᵏ⁾ (None without an explicit bias)."""
         if self.bias != "explicit":
             return None
-        return [n.b.data for n in self.neurons]  # type: ignore[union-attr]
+        return [b.data for b in self._bias_values()]
 
     @property
     def weight_grads(self) -> list[list[float]]:
@@ -227,35 +233,43 @@ class Layer(Module):
         """∂l/∂β⁽ᵏ⁾ from the last ``backward()``."""
         if self.bias != "explicit":
             return None
-        return [n.b.grad for n in self.neurons]  # type: ignore[union-attr]
+        return [b.grad for b in self._bias_values()]
 
     @property
     def inputs(self) -> list[float]:
         """x⁽ᵏ⁻¹⁾ of the last forward pass."""
-        self._need_forward()
-        return [float(v) for v in self._last_x]  # type: ignore[union-attr]
+        x, _, _ = self._last_forward()
+        return [float(v) for v in x]
 
     @property
     def pre_activations(self) -> list[float]:
         """a⁽ᵏ⁾ = W⁽ᵏ⁾x⁽ᵏ⁻¹⁾ + β⁽ᵏ⁾ of the last forward pass."""
-        self._need_forward()
-        return [n._last_a.data for n in self.neurons]  # type: ignore[union-attr]
+        _, a, _ = self._last_forward()
+        return [v.data for v in a]
 
     @property
     def activations(self) -> list[float]:
         """x⁽ᵏ⁾ = f(a⁽ᵏ⁾) of the last forward pass."""
-        self._need_forward()
-        return [n._last_out.data for n in self.neurons]  # type: ignore[union-attr]
+        _, _, out = self._last_forward()
+        return [v.data for v in out]
 
     @property
     def deltas(self) -> list[float]:
         """δ⁽ᵏ⁾ = ∂l/∂a⁽ᵏ⁾ (the gradient at the pre-activations), after ``backward()``."""
-        self._need_forward()
-        return [n._last_a.grad for n in self.neurons]  # type: ignore[union-attr]
+        _, a, _ = self._last_forward()
+        return [v.grad for v in a]
 
-    def _need_forward(self) -> None:
-        if self._last_x is None:
+    def _bias_values(self) -> list[Value]:
+        """Each neuron's b (all of them, with explicit biases; none otherwise)."""
+        return [n.b for n in self.neurons if n.b is not None]
+
+    def _last_forward(self) -> tuple[list[Value], list[Value], list[Value]]:
+        """The last forward pass: x⁽ᵏ⁻¹⁾ and each neuron's a and out nodes."""
+        a = [n._last_a for n in self.neurons if n._last_a is not None]
+        out = [n._last_out for n in self.neurons if n._last_out is not None]
+        if self._last_x is None or len(a) != self.nout or len(out) != self.nout:
             raise RuntimeError(f"{self!r} has not run a forward pass yet")
+        return self._last_x, a, out
 
     @classmethod
     def from_matrix(cls, W: Sequence[Sequence[float]], b: Sequence[float] | None = None,
@@ -284,11 +298,12 @@ class Layer(Module):
         for i, n in enumerate(self.neurons):
             for w, value in zip(n.w, W[i], strict=False):
                 w.data = float(value)
-            if b is not None:
-                n.b.data = float(b[i])  # type: ignore[union-attr]
+            if b is not None and n.b is not None:  # both or neither (checked above)
+                n.b.data = float(b[i])
         return self
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: nin, nout, activation, bias (and leaky_relu's slope)."""
         spec = {"type": "Layer", "nin": self.nin, "nout": self.nout,
                 "activation": self.activation, "bias": self.bias}
         if self.activation == "leaky_relu":
@@ -297,6 +312,7 @@ class Layer(Module):
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Layer:
+        """A layer of that architecture, weights 0, for ``load_model`` to fill in."""
         return cls(spec["nin"], spec["nout"], activation=spec["activation"],
                    bias=spec["bias"], slope=spec.get("slope", 0.01), init="zeros")
 
@@ -344,18 +360,22 @@ class MLP(Module):
         self.relabel(self._prefix)
 
     def children(self) -> list[tuple[str, Module]]:
+        """The layers, named ``layers.0``, ``layers.1``, …"""
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
 
     @property
     def activations(self) -> list[str]:
+        """Each layer's activation, input side first."""
         return [layer.activation for layer in self.layers]
 
     def __call__(self, x: Vector) -> Value | list[Value]:
-        for layer in self.layers:
-            x = layer(x)  # type: ignore[assignment]
-            if isinstance(x, Value):
-                x = [x]
-        return x[0] if len(x) == 1 else x  # type: ignore[return-value]
+        """The layers applied in turn: x⁽ᴸ⁾ = f⁽ᴸ⁾(W⁽ᴸ⁾ … f⁽¹⁾(W⁽¹⁾x + β⁽¹⁾) … + β⁽ᴸ⁾)."""
+        xs: Vector = x
+        out: list[Value] = []
+        for layer in self.layers:  # at least one
+            y = layer(xs)
+            xs = out = [y] if isinstance(y, Value) else y
+        return out[0] if len(out) == 1 else out
 
     @classmethod
     def from_matrices(
@@ -407,6 +427,7 @@ class MLP(Module):
         return report(self, digits)
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: nin, nouts, activations, bias (and leaky_relu's slope)."""
         spec = {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts),
                 "activations": self.activations, "bias": self.layers[0].bias}
         if "leaky_relu" in self.activations:
@@ -415,6 +436,7 @@ class MLP(Module):
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> MLP:
+        """An MLP of that architecture, weights 0, for ``load_model`` to fill in."""
         return cls(spec["nin"], spec["nouts"], activations=spec["activations"],
                    bias=spec["bias"], slope=spec.get("slope", 0.01), init="zeros")
 

@@ -31,7 +31,7 @@ Scalar = Value | float
 
 
 def _vec(u: Scalar | Sequence[Scalar]) -> list[Scalar]:
-    return list(u) if isinstance(u, (list, tuple)) else [u]
+    return list(u) if isinstance(u, Sequence) else [u]
 
 
 def _lift(x: Scalar) -> Value:
@@ -127,7 +127,10 @@ def cross_entropy(u: Sequence[Scalar], target: int | Sequence[float]) -> Value:
     """
     us = [_lift(v) for v in u]
     lse = logsumexp(us)
-    if isinstance(target, int) and not isinstance(target, bool):
+    if isinstance(target, bool):
+        raise TypeError(f"cross_entropy: target must be a class index (an int) or a vector of "
+                        f"target probabilities, got {target!r}")
+    if isinstance(target, int):
         if not 0 <= target < len(us):
             raise ValueError(f"cross_entropy: class {target} out of range for {len(us)} logits")
         return lse - us[target]
@@ -192,9 +195,8 @@ def get_loss(loss: str | object) -> object:
     """A per-example loss by name (see ``LOSSES``) or a callable ``f(output, target)``."""
     if callable(loss):
         return loss
-    try:
-        return LOSSES[loss]  # type: ignore[index]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass "
-                         "a function f(output, target) -> Value") from None
+    if isinstance(loss, str) and loss in LOSSES:
+        return LOSSES[loss]
+    raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)} or pass "
+                     "a function f(output, target) -> Value")
 

@@ -18,7 +18,7 @@ import os
 import socket
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -44,6 +44,9 @@ class Module:
     training: bool = True
     _prefix: str = ""
     _spec_type: ClassVar[str] = "Module"
+    #: each kind of module defines it: called on one example, or on a batch when the class
+    #: says ``acts_on_batch = True`` (see :class:`~nn.sequential.Sequential`)
+    __call__: Callable[..., Any]
 
     def __init_subclass__(cls, **kw: Any) -> None:
         """Every subclass describes itself by its class name in ``spec()``."""

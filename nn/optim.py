@@ -52,6 +52,7 @@ class Optimizer:
         self.state: list[dict[str, float]] = [{} for _ in self.params]
 
     def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0 (call before each ``backward()``)."""
         for p in self.params:
             p.grad = 0.0
 
@@ -233,6 +234,7 @@ class Scheduler:
         optimizer.lr = float(schedule(0))
 
     def step(self) -> float:
+        """k ← k + 1 and ``optimizer.lr`` ← η_k; returns η_k."""
         self.k += 1
         self.optimizer.lr = float(self.schedule(self.k))
         return self.optimizer.lr

@@ -41,9 +41,11 @@ class PerceptronStep:
 
     @property
     def changed(self) -> bool:
+        """Whether this step moved the weights (w ← w + η(y − u)x moves them when u ≠ y)."""
         return self.weights_before != self.weights_after
 
     def row(self) -> list[Any]:
+        """The step as a row of the slides' table: step, w before, x, s, u, y, w after."""
         return [self.step, *self.weights_before, "".join(_fmt(v) for v in self.x), self.s,
                 self.u, self.y, *self.weights_after]
 
@@ -77,6 +79,7 @@ class Perceptron(Module):
 
     @property
     def weights(self) -> tuple[float, ...]:
+        """(w₀, w₁, …, w_d), w₀ the bias."""
         return tuple(w.data for w in self.w)
 
     def _check(self, x: Sequence[float]) -> list[float]:
@@ -142,10 +145,12 @@ class Perceptron(Module):
         return "\n".join(lines)
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: nin."""
         return {"type": "Perceptron", "nin": self.nin}
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Perceptron:
+        """A perceptron with nin inputs, weights 0, for ``load_model`` to fill in."""
         return cls(spec["nin"], [0.0] * (spec["nin"] + 1))
 
     def __repr__(self) -> str:

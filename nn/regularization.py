@@ -49,6 +49,8 @@ class Dropout(Module):
         self.last_mask: list[float] | None = None
 
     def __call__(self, x: Vector) -> list[Value]:
+        """Training: xᵢ·mᵢ, mᵢ = 1/(1 − p) with probability 1 − p, else 0 (``last_mask``);
+        evaluating: x."""
         xs = [_lift(v) for v in x]
         if not self.training or self.p == 0.0:
             self.last_mask = None
@@ -60,10 +62,12 @@ class Dropout(Module):
         return [v * m for v, m in zip(xs, mask, strict=False)]
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: p."""
         return {"type": "Dropout", "p": self.p}
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Dropout:
+        """A dropout module with that p."""
         return cls(spec["p"])
 
     def __repr__(self) -> str:
@@ -104,6 +108,7 @@ class BatchNorm(Module):
         return None
 
     def __call__(self, batch: Sequence[Vector]) -> list[list[Value]]:
+        """yᵢⱼ = γⱼ x̂ᵢⱼ + βⱼ for each example i and feature j of the batch (see the module)."""
         rows = [[_lift(v) for v in x] for x in batch]
         n = self.num_features
         for x in rows:
@@ -133,11 +138,13 @@ class BatchNorm(Module):
         return out
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: num_features, eps, momentum."""
         return {"type": "BatchNorm", "num_features": self.num_features, "eps": self.eps,
                 "momentum": self.momentum}
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> BatchNorm:
+        """A batch norm of that architecture, γ = 1, β = 0, for ``load_model`` to fill in."""
         return cls(spec["num_features"], eps=spec["eps"], momentum=spec["momentum"])
 
     def __repr__(self) -> str:

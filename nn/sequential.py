@@ -35,6 +35,7 @@ class Sequential(Module):
         self.relabel(self._prefix)
 
     def children(self) -> list[tuple[str, Module]]:
+        """The modules, named ``layers.0``, ``layers.1``, …"""
         return [(f"layers.{i}", m) for i, m in enumerate(self.layers)]
 
     def __call__(self, batch: Sequence[Sequence[Any]]) -> list[list[Value]]:
@@ -42,9 +43,9 @@ class Sequential(Module):
         xs: list[Any] = [list(x) for x in batch]
         for m in self.layers:
             if getattr(m, "acts_on_batch", False):
-                xs = m(xs)  # type: ignore[operator]
+                xs = m(xs)
             else:
-                xs = [_as_list(m(x)) for x in xs]  # type: ignore[operator]
+                xs = [_as_list(m(x)) for x in xs]
         return xs
 
     def predict(self, x: Sequence[Any]) -> Value | list[Value]:
@@ -53,10 +54,12 @@ class Sequential(Module):
         return out[0] if len(out) == 1 else out
 
     def spec(self) -> dict[str, Any]:
+        """The architecture: each module's spec, in order."""
         return {"type": "Sequential", "modules": [m.spec() for m in self.layers]}
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Sequential:
+        """The chain of modules built from each spec, weights 0, for ``load_model`` to fill in."""
         return cls(*(build_from_spec(s) for s in spec["modules"]))
 
     def __repr__(self) -> str:

@@ -143,9 +143,9 @@ def _progress(epochs: int, progress: bool | None) -> Iterable[int]:
     if not _wants_bar(progress):
         return range(epochs)
     if importlib.util.find_spec("ipywidgets") is not None:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped]  # the widget in a notebook
+        from tqdm.auto import tqdm  # the widget in a notebook
     else:  # tqdm.auto would warn that the widget needs ipywidgets: the text bar, then
-        from tqdm import tqdm  # type: ignore[import-untyped]
+        from tqdm import tqdm
     bar: Iterable[int] = tqdm(range(epochs), desc="fit", unit="epoch", leave=False)
     return bar
 

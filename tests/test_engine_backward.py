@@ -346,3 +346,28 @@ def test_an_op_of_ones_own_may_be_defined_again_but_not_over_the_engines():
         class Tanh(ops.Op):
             kind = "tanh"
     assert ops.block("tanh") is type(ops.TANH)
+
+
+def test_an_nn_networks_grad_table_names_nodes_as_the_slides_and_the_pictures_do():
+    from autograd_core.draw import draw_backward
+    from nn import MLP, losses
+
+    net = MLP.from_matrices([[[0.5, -2.5], [1.2, 0.1], [-0.7, -1.2]], [[-1.5, 0.2, 0.5]]],
+                            [[-1.5, -1.3, 2.0], [1.0]], "sigmoid")
+    loss = losses.log_likelihood(net([0.5, -0.5]), 1.0)
+    loss.label = "l"
+    loss.backward(keep_terms=True)
+    table = loss.grad_table
+    w12 = net.layers[0].neurons[0].w[1]  # the slides' W⁽¹⁾₁₂: neuron 1, input 2
+    assert table.name(w12) == "W⁽¹⁾₁₂" and table.name(net.layers[1].neurons[0].b) == "β⁽²⁾₁"
+    assert all("layers." not in table.name(n) for n in table)
+    assert table.chain_rule(w12).startswith("∂l/∂W⁽¹⁾₁₂ = [∂l/∂(W⁽¹⁾₁₂·x⁽⁰⁾₂)·")
+    picture = draw_backward(loss).source
+    named = [table.name(n) for n in table if n.label is not None]
+    assert all(name in picture for name in named)  # the picture uses the same names
+    ag.engine.naming.set_table_names(None)  # the engine alone: labels as they are
+    try:
+        loss.backward()
+        assert loss.grad_table.name(w12) == "layers.0.neurons.0.w.1"
+    finally:
+        ag.engine.naming.set_table_names(ag.notation.table_names)

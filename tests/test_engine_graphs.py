@@ -121,3 +121,22 @@ def test_pruned_table_is_exactly_g_prime_with_the_full_gradients(recipe, data):
                 assert position[parent] > position[node]
     got = ag.grad(b.z, targets)
     assert [repr(g) for g in got] == [repr(full.get(t, 0.0)) for t in targets]
+
+
+def _depth_first(root, order, seen):
+    """The recursive depth-first sort (each node after its inputs; the last input is walked
+    first, as the engine's stack pops it first)."""
+    if root in seen:
+        return
+    seen.add(root)
+    for parent in reversed(root.inputs):
+        _depth_first(parent, order, seen)
+    order.append(root)
+
+
+@given(recipes())
+def test_the_iterative_sort_is_the_recursive_depth_first_order(recipe):
+    z = build(recipe).z
+    reference: list = []
+    _depth_first(z, reference, set())
+    assert ag.topological_order(z) == reference

@@ -295,3 +295,15 @@ def test_backward_by_hand_stores_nothing_on_the_node():
         assert len(gc.get_objects()) <= before + 5  # freed by reference counting alone
     finally:
         gc.enable()
+
+
+def test_backward_by_hand_leaves_shared_number_constants_alone():
+    x = Value(2.0)
+    y = x * 0.9  # 0.9 is a shared constant: another graph's 0.9 is the same node
+    other = Value(5.0) * 0.9
+    (c,) = [i for i in y.inputs if i is not x]
+    assert c in other.inputs  # the premise: one node for both
+    y.grad = 1.0
+    y._backward()
+    other.backward()
+    assert x.grad == 0.9 and c.grad == 0.0

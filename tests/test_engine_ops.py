@@ -245,3 +245,11 @@ def test_nan_passes_through_every_unary_op():
     assert math.isnan(ag.logsumexp([Value(math.nan), Value(INF)]).data)
     assert math.isnan(ag.vsum([Value(INF), Value(-INF)]).data)
     assert ag.vsum([Value(1e308), Value(1e308)]).data == INF
+
+
+def test_every_function_and_activation_block_is_checked_against_torch():
+    """A new op block of one number needs its row in UNARY (else it is never compared)."""
+    from autograd_core import ops
+
+    checked = {name.split("(")[0] for name in UNARY}
+    assert set(ops.elementwise()) - checked == set()

@@ -196,8 +196,16 @@ def test_bad_rng_and_initialiser_are_named():
 
 
 def test_read_back_before_forward_is_a_clear_error():
-    with pytest.raises(RuntimeError, match="not run a forward pass"):
-        _ = Layer(2, 2).activations
+    for name in ("inputs", "pre_activations", "activations", "deltas"):
+        with pytest.raises(RuntimeError, match=r"Layer\(2, 2.*not run a forward pass"):
+            getattr(Layer(2, 2), name)
+
+
+def test_a_layer_without_explicit_bias_reads_back_no_bias_vector():
+    for bias in (False, "implicit"):
+        layer = Layer(2, 3, bias=bias)
+        assert layer.biases is None and layer.bias_grads is None
+    assert Layer(2, 3, init="zeros").biases == [0.0, 0.0, 0.0]
 
 
 def test_fromont_exercise_2_one_step_matches_torch():

@@ -142,6 +142,26 @@ def test_half_mse_is_one_over_2n_sum_of_squares():
           flat)
 
 
+def test_any_sequence_of_outputs_is_a_vector_not_only_lists_and_tuples():
+    """The signature says Sequence: a range of targets or a custom Sequence of outputs is read
+    element by element, as a list would be (not taken as one number)."""
+    from collections.abc import Sequence
+
+    class Outputs(Sequence):
+        def __init__(self, items):
+            self.items = items
+
+        def __getitem__(self, i):
+            return self.items[i]
+
+        def __len__(self):
+            return len(self.items)
+
+    targets = range(3)
+    check(lambda vs: L.squared_error(Outputs(vs), targets),
+          lambda t: ((t - torch.tensor([0.0, 1.0, 2.0], dtype=T)) ** 2).sum(), U)
+
+
 def test_length_mismatch_is_an_error():
     with pytest.raises(ValueError, match="2 outputs but 3 targets"):
         L.half_squared_error(values([1, 2]), [1, 2, 3])
@@ -199,6 +219,13 @@ def test_cross_entropy_with_target_probabilities():
     y = [0.2, 0.0, 0.8]
     check(lambda vs: L.cross_entropy(vs, y),
           lambda t: F.cross_entropy(t[None], torch.tensor([y], dtype=T)), LOGITS[0])
+
+
+def test_cross_entropy_refuses_a_bool_target_by_name():
+    for target in (True, False):
+        with pytest.raises(TypeError, match=r"cross_entropy: target must be a class index.*got "
+                                            + repr(target)):
+            L.cross_entropy(values(LOGITS[0]), target)
 
 
 def test_nll_of_log_softmax_is_torch_nll_loss():

@@ -55,6 +55,21 @@ def test_an_expression_with_its_values(capsys):
     assert f"∂f/∂w = σ′(w·x + b)·x = 0.2461·0.5 = {float(w.grad):.4f}" in out
 
 
+@pytest.mark.parametrize(("name", "factor"), [("softplus", "softplus′(w·x)"),
+                                              ("tanh", "tanh′(w·x)"), ("relu", "relu′(w·x)"),
+                                              ("sigmoid", "σ′(w·x)"), ("exp", "f")])
+def test_every_function_of_the_engine_is_written_as_a_function(name, factor, capsys):
+    """A function's step names its derivative (f′(a), or exp's own value f) and its value."""
+    assert main(["solve", f"{name}(w*x)", "--let", "x=0.5", "--param", "w=2"]) == 0
+    out = capsys.readouterr().out
+    a = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    getattr(torch.nn.functional, name, getattr(torch, name, None))(a).backward()
+    line = next(line for line in out.splitlines() if line.strip().startswith("∂f/∂w ="))
+    assert line.strip().startswith(f"∂f/∂w = {factor}·x = "), line
+    shown = float(line.rsplit("= ", 1)[1].replace("−", "-"))
+    assert shown == pytest.approx(float(a.grad) * 0.5, rel=5e-4), line
+
+
 def test_per_scalar_writes_one_line_per_entry(capsys):
     main(["solve", str(VO), "--example", "1", "--per-scalar"])
     out = capsys.readouterr().out

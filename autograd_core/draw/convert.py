@@ -67,7 +67,7 @@ def svg_to_png(svg: str, dpi: float = PNG_DPI, *, system_fonts: bool = True) -> 
 def svg_to_pdf(svg: str) -> bytes:
     """The SVG as a vector PDF, by cairosvg (needs the cairo library)."""
     try:
-        import cairosvg  # type: ignore[import-untyped]
+        import cairosvg
     except (ImportError, OSError) as e:  # OSError: cairocffi found no libcairo
         raise ConversionMissing(
             "PDF without the system Graphviz needs cairosvg and the cairo library "

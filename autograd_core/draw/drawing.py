@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-import graphviz  # type: ignore[import-untyped]
+import graphviz
 
 from . import rendering as _render
 

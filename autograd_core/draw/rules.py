@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from .. import Value
 from . import style
@@ -38,7 +39,12 @@ def local_derivatives(consumer: Value) -> tuple[float, ...]:
         return ()
     inputs = tuple(float(i.data) for i in consumer.inputs)
     out = bprop(inputs, float(consumer.data), 1.0)
-    return tuple(float(d.data if isinstance(d, Value) else d) for d in out)
+    return tuple(_as_float(d) for d in out)
+
+
+def _as_float(d: Any) -> float:
+    """A bprop's result as a float: a number, or (built under create_graph) a Value's data."""
+    return float(getattr(d, "data", d))
 
 
 def _atomic(name: str) -> bool:

@@ -55,7 +55,7 @@ def build_grad(
                            keep_terms=keep_terms, bprop_override=bprop_override)
 
 
-def backward(z: Any, seed: Any, keep_terms: bool) -> GradTable:
+def backward(z: Any, seed: Any, *, keep_terms: bool) -> GradTable:
     """``z.backward()``: build_grad over z's whole graph, then ∂z/∂node added into node.grad
     (in the same pass over the graph when nothing else is asked for)."""
     with gc_paused():

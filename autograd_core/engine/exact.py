@@ -55,7 +55,7 @@ def _wrap(result: Any) -> Any:
     """Fraction results become Exact again (Fraction's operators return plain Fractions)."""
     if result.__class__ is Fraction:
         exact = _new(Exact)  # already in lowest terms: no need to normalise again
-        exact._numerator, exact._denominator = result._numerator, result._denominator
+        exact._numerator, exact._denominator = result.numerator, result.denominator
         return exact
     return result
 
@@ -71,6 +71,9 @@ class Exact(Fraction):
     """
 
     __slots__ = ()
+    # Fraction's two slots, which ``_wrap`` fills directly (typeshed lists them, untyped)
+    _numerator: int
+    _denominator: int
 
     def __repr__(self) -> str:
         """``Exact('7/20')``."""
@@ -113,13 +116,13 @@ class Exact(Fraction):
     def __rtruediv__(self, other: Any) -> Any:
         return _wrap(Fraction.__rtruediv__(self, _operand(other)))
 
-    def __pow__(self, other: Any) -> Any:  # type: ignore[override]
+    def __pow__(self, other: Any) -> Any:
         """Exact for whole exponents (``2.0`` counts as whole); a float otherwise."""
         if isinstance(other, float) and other.is_integer() and abs(other) < 2**31:
             other = int(other)
         return _wrap(Fraction.__pow__(self, other))
 
-    def __rpow__(self, other: Any) -> Any:  # type: ignore[override]
+    def __rpow__(self, other: Any) -> Any:
         base = _operand(other)
         if isinstance(base, Fraction):  # as a plain Fraction: Fraction ** Exact would come
             base = Fraction(base.numerator, base.denominator)  # back here (a subclass's

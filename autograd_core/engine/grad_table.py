@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -32,7 +32,7 @@ class GradTable:
     reference back would make a cycle that only the garbage collector could free.
     """
 
-    __slots__ = ("_root", "seed", "_grads", "order", "_terms", "symbolic", "_steps")
+    __slots__ = ("_root", "seed", "_grads", "order", "_terms", "symbolic", "_steps", "_names")
 
     def __init__(
         self,
@@ -52,6 +52,7 @@ class GradTable:
         self._terms = terms
         self.symbolic = symbolic
         self._steps: dict[Value, int] | None = None
+        self._names: Callable[[Value], str] | None = None
 
     @property
     def root(self) -> Value | None:
@@ -109,8 +110,11 @@ class GradTable:
         return self._steps[node]
 
     def name(self, node: Value) -> str:
-        """A node's label, else the expression it computes (``w·x + b``; see naming)."""
-        return naming.name(node)
+        """A node's name: its label in the slides' notation (W⁽¹⁾₂₁ for an nn label), else
+        the expression it computes (``w·x + b``); the same names as the pictures."""
+        if self._names is None:
+            self._names = naming.table_names(self._root())
+        return self._names(node)
 
     # ------------------------------------------------------------ the chain rule, shown
     def terms(self, node: Value) -> list[tuple[Value, Any]]:

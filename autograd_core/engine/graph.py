@@ -67,23 +67,26 @@ def ordered(root: Any, visited: set[Any], oldest: int = 0) -> list[Any]:
     order: list[Any] = []
     if root._epoch < oldest:
         return order
-    stack: list[tuple[Any, bool]] = [(root, False)]
+    # A node whose inputs are being expanded sits under a None: when the None comes back up,
+    # everything above it is done and the node goes next (no tuple made per node).
+    stack: list[Any] = [root]
     push, pop, append = stack.append, stack.pop, order.append
     seen, mark = visited.__contains__, visited.add
     while stack:
-        node, inputs_done = pop()
-        if inputs_done:
-            append(node)
+        node = pop()
+        if node is None:
+            append(pop())
         elif not seen(node):
             mark(node)
             inputs = node.inputs
             if not inputs:  # a leaf has nothing to wait for
                 append(node)
                 continue
-            push((node, True))
+            push(node)
+            push(None)
             for parent in inputs:
                 if parent._epoch >= oldest and not seen(parent):
-                    push((parent, False))
+                    push(parent)
     return order
 
 

@@ -37,6 +37,29 @@ def number(x: Any, digits: int = 4) -> str:
     return text.replace("-", MINUS)
 
 
+#: root → (node → its name): how a grad_table names the nodes of one graph
+TableNames = Callable[[Any], Callable[[Any], str]]
+_table_names: TableNames | None = None
+
+
+def set_table_names(names: TableNames | None) -> None:
+    """Name grad_table rows another way: ``names(root)`` gives the namer of root's graph.
+
+    The engine alone writes labels as they are (``layers.0.neurons.1.w.0``); the package
+    installs the slides' notation (:mod:`autograd_core.notation`: W⁽¹⁾₂₁), so tables, chain
+    rules and pictures name a node alike. None restores the engine's own names.
+    """
+    global _table_names
+    _table_names = names
+
+
+def table_names(root: Any) -> Callable[[Any], str]:
+    """The namer a grad_table of ``root`` uses (see :func:`set_table_names`)."""
+    if _table_names is None or root is None:
+        return name
+    return _table_names(root)
+
+
 def name(node: Any, max_length: int = 32) -> str:
     """A node's label, else the expression it computes (see :func:`expression`)."""
     label = node.label

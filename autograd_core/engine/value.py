@@ -254,6 +254,7 @@ class Value:
     op: Op
     inputs: tuple[Value, ...]
     _epoch: int
+    _label: str | None
 
     def __init__(self, data: Any, label: str | None = None, *, role: str = "input") -> None:
         """A leaf: ``role`` is "input" (default), "param" (a trainable weight) or "const"."""
@@ -389,7 +390,7 @@ class Value:
         keeps every consumer's contribution, so ``grad_table.chain_rule(x)`` can show the sum.
         """
         seed = as_number(gradient, what="gradient")
-        self._table = backprop.backward(self, seed, keep_terms)
+        self._table = backprop.backward(self, seed, keep_terms=keep_terms)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on every node of this node's graph."""
@@ -444,13 +445,16 @@ class Value:
     def _backward(self) -> None:
         """micrograd's ``_backward()``: add ``self.grad`` · ∂self/∂input into each input's
         ``.grad`` (one step of the chain rule, by hand). Computed from the op's bprop when
-        called: nothing is stored on the node."""
+        called: nothing is stored on the node. A number written in the code (a shared
+        constant, see :func:`constant`) gets nothing, as in ``backward()``: other graphs use
+        the same node."""
         if self.op.bprop is None:
             return
         inputs = self.inputs
         terms = self.op.bprop(tuple(i.data for i in inputs), self.data, self.grad)
         for parent, term in zip(inputs, terms, strict=True):
-            parent.grad += term
+            if parent.op is not leaves.NUMBER:
+                parent.grad += term
 
 
 # op nodes listed by an ancestor list being saved: they are saved shallowly (see _Ancestors)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
 
+from .. import ops
 from .rounding import printed
 
 R = TypeVar("R")
@@ -442,27 +443,21 @@ class Arr:
         return (1, self.rows, self.cells) if self.vec else (self.rows, self.cols, self.cells)
 
 
-def _float_fn(f: Callable[[float], float]) -> Callable[[Any], Any]:
-    return lambda x: f(float(x))
+def _exact_or_float(forward: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The op's forward rule on a paper number: exact where the op keeps rationals rational
+    (relu, step, abs), a float where it leaves them (exp, σ, …)."""
+    def apply(x: Any) -> Any:
+        out = forward(x)
+        return out if isinstance(out, int | Fraction) else float(out)
+    return apply
 
 
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
-
-
+# the engine's forward rules, by name (a new op block is evaluated with no edit here)
 ELEMENTWISE_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
-    "sigmoid": _float_fn(_sigmoid),
-    "tanh": _float_fn(math.tanh),
-    "exp": _float_fn(math.exp),
-    "log": _float_fn(math.log),
-    "sqrt": _float_fn(math.sqrt),
-    "sin": _float_fn(math.sin),
-    "cos": _float_fn(math.cos),
-    "relu": lambda x: x if x > 0 else 0 * x,
-    "abs": abs,
-    "step": lambda x: 1 if x > 0 else 0,
-    "identity": lambda x: x,
+    name: _exact_or_float(block.forward) for name, block in ops.elementwise().items()
+    if not block.params
 }
+ELEMENTWISE_FUNCTIONS["identity"] = lambda x: x
 
 
 def _fsum(cells: list[Any]) -> Any:

@@ -21,9 +21,6 @@ from .lines import Line, result_of
 from .quantities import Named, Quantity
 from .rounding import Precision
 
-_ELEMENTWISE = ("exp", "log", "ln", "sqrt", "abs", "sin", "cos", "step", "sigmoid", "tanh",
-                "relu", "identity")
-
 
 class Forward:
     """Writes the forward lines of one example."""

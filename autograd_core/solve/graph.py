@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import Value
+from .. import Value, ops
 from . import names
 from .expr import Bin, Expr, Fn, Neg, Num, Pow, Sym, column
 from .quantities import Named
@@ -22,8 +22,9 @@ from .rounding import Precision, given_text
 
 MAX_DEPTH = 8  # deeper unnamed sub-expressions are written (…) with their value
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "step", "abs", "leaky_relu")
-ELEMENTARY = ("exp", "log", "sqrt", "sin", "cos", "sigmoid", "tanh", "relu", "abs", "step")
+# from the engine's registry: a new op block is written out with no edit here
+ACTIVATIONS = tuple(block.kind for block in ops.registered(ops.ACTIVATION))  # f′(z) by name
+ELEMENTARY = tuple(ops.elementwise())  # the functions of one number: f(a)
 
 
 def base_op(node: Value) -> str:
@@ -91,9 +92,9 @@ def build(node: Value, ins: list[Expr]) -> Expr:
         return Pow(ins[0], ins[1])
     if name.startswith("pow"):
         return Pow(ins[0], _number_of(op.param))
-    if name in ELEMENTARY or name == "leaky_relu":
+    if name in ELEMENTARY:
         f = names.function(name)
-        kind = name if name != "leaky_relu" else f"leaky_relu:{op.param!r}"
+        kind = name if op.param is None else f"{name}:{op.param!r}"
         return Fn(f.uni, f.tex, (ins[0],), kind)
     if name == "logsumexp":
         f = names.function(name)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .. import Value, build_grad, topological_order, vsum
+from .. import Value, build_grad, ops, topological_order, vsum
 from ..formula import tensor as T
 from ..formula.syntax import Binary, Call, Unary
 from ..formula.tensor import Q
@@ -282,12 +282,20 @@ def loss_terms(model: Model, target: Target, true: list[Any]) -> list[Candidate]
 
 
 # ------------------------------------------------------------------ activations
-_SMOOTH = ("sigmoid", "tanh")
-_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus")
+_SMOOTH = ("sigmoid", "tanh")  # the two whose derivative the notes write from the output
+# every activation block of the engine but step and |·| (a derivative of 0, or not a layer's
+# activation in the notes: leaving it out is not a slip anyone makes)
+_ACTIVATIONS = tuple(block.kind for block in ops.registered(ops.ACTIVATION)
+                     if block.kind not in ("step", "abs"))
 
 
 def _kind(node: Value) -> str:
     return node.op.name.split("(")[0]
+
+
+def _symbol(kind: str) -> str:
+    """How the notes write the activation: σ for sigmoid, its name otherwise."""
+    return "σ" if kind == "sigmoid" else kind
 
 
 def grads_with(z: Value, wrt: list[Value], override: Override) -> list[Any]:
@@ -337,7 +345,7 @@ def activation_point(model: Model, target: Target) -> list[Candidate]:
         return []
     p_items = [T.lift(x) for x in model.ref(target.den).items]
     smooth = sorted({_kind(n) for n in acts if _kind(n) in _SMOOTH})
-    names = "/".join("σ" if k == "sigmoid" else k for k in smooth)
+    names = "/".join(_symbol(k) for k in smooth)
     variants: list[tuple[str, Override]] = []
     if smooth:
         variants += [
@@ -348,13 +356,13 @@ def activation_point(model: Model, target: Target) -> list[Candidate]:
              "formula (a(1 − a) instead of σ(a)(1 − σ(a)))",
              lambda n: _pre(_kind(n)) if n in acts and _kind(n) in _SMOOTH else None),
         ]
-    all_names = "/".join(sorted({"σ" if _kind(n) == "sigmoid" else _kind(n) for n in acts}))
+    all_names = "/".join(sorted({_symbol(_kind(n)) for n in acts}))
     variants.append((f"the activation's derivative left out ({all_names}′ taken as 1)",
                      lambda n: _skip if n in acts else None))
     for name in model.derived():
         own = {x for x in model.values[name].items if x in acts}
         if own and own != acts:
-            kinds = "/".join(sorted({"σ" if _kind(n) == "sigmoid" else _kind(n) for n in own}))
+            kinds = "/".join(sorted({_symbol(_kind(n)) for n in own}))
             variants.append((f"the activation's derivative of {name} left out ({kinds}′ "
                              "taken as 1 there)",
                              lambda n, own=own: _skip if n in own else None))  # type: ignore[misc]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..op import ACTIVATION, FUNCTION, Contributions, Inputs, Number, Op, instance
+from ..op import ACTIVATION, FUNCTION, Contributions, Inputs, Number, Op, SameNumber, instance
 from .support import is_number, number_of, one_like, zero_like
 
 
@@ -116,10 +116,10 @@ class LeakyRelu(Op):
         """The op for one slope s (one op object per slope)."""
         return instance(cls, slope, at_kink)
 
-    def forward(self, a: Number) -> Number:  # type: ignore[override]
+    def forward(self, a: Number) -> Number:
         return a if a > 0 else self.param * a
 
-    def bprop(self, inputs: Inputs, out: Any, G: Any) -> Contributions:  # type: ignore[override]
+    def bprop(self, inputs: Inputs, out: Any, G: Any) -> Contributions:
         return (G if number_of(inputs[0]) > 0 else G * self.param,)
 
 
@@ -132,7 +132,7 @@ class Abs(Op):
     kinked = True
 
     @staticmethod
-    def forward(a: Number) -> Number:
+    def forward(a: SameNumber) -> SameNumber:
         return abs(a)
 
     @staticmethod

@@ -114,6 +114,7 @@ class PowConst(Op):
 
     @classmethod
     def named(cls, param: Any) -> str:
+        """"pow3" for a ** 3: the exponent is part of the op's name."""
         return f"pow{param:g}"
 
     @classmethod
@@ -121,10 +122,10 @@ class PowConst(Op):
         """The op ``a ** c`` for one constant exponent c (one op object per exponent)."""
         return instance(cls, c)
 
-    def forward(self, a: Number) -> Number:  # type: ignore[override]
+    def forward(self, a: Number) -> Number:
         return power(a, self.param)
 
-    def bprop(self, inputs: Inputs, out: Any, G: Any) -> Contributions:  # type: ignore[override]
+    def bprop(self, inputs: Inputs, out: Any, G: Any) -> Contributions:
         c = self.param
         if c == 0.0:  # a⁰ = 1 is constant, even at a = 0 (PyTorch agrees)
             return (0.0,)

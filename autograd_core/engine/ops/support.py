@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..op import Number
+
+if TYPE_CHECKING:  # the checker's narrowing only: nothing is imported at run time
+    from typing_extensions import TypeIs
 
 
-def is_number(x: Any) -> bool:
+def is_number(x: Any) -> TypeIs[Number]:
     """x is a plain number, not a Value.
 
     Usually a float; but ``.data`` is a writable slot and may hold an int, a bool, an exact
@@ -40,11 +45,11 @@ def divide(a: Any, b: Any) -> Any:
     return a / b
 
 
-def zero_like(a: Any) -> Any:
+def zero_like(a: Number) -> Number:
     """0 of a's kind: 0.0 for a float, an exact 0 for an exact number (relu(−½) = 0 exactly)."""
     return 0.0 if a.__class__ is float else a * 0
 
 
-def one_like(a: Any) -> Any:
+def one_like(a: Number) -> Number:
     """1 of a's kind (step's output)."""
     return 1.0 if a.__class__ is float else a * 0 + 1

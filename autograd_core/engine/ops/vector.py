@@ -26,8 +26,8 @@ class LogSumExp(Op):
 
     @staticmethod
     def bprop(inputs: Inputs, out: Any, G: Any) -> Contributions:
-        if is_number(out):
-            return tuple(G * math.exp(a - out) for a in inputs)
+        if is_number(out):  # then the inputs are numbers too
+            return tuple(G * math.exp(a - out) for a in inputs)  # type: ignore[arg-type]
         return tuple(G * (a - out).exp() for a in inputs)
 
 
