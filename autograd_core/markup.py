@@ -80,9 +80,10 @@ def md_fence(lines: Iterable[str], info: str = "text") -> tuple[str, str]:
     return f"{fence}{info}", fence
 
 
-def html_text(text: object) -> str:
-    """``text`` as HTML text or a quoted attribute value."""
-    return html.escape(_SURROGATES.sub("\ufffd", str(text)), quote=True)
+def html_text(text: object, *, quote: bool = True) -> str:
+    """``text`` as HTML text or a quoted attribute value (``quote=False``: text only, its
+    quotes kept as they are)."""
+    return html.escape(_SURROGATES.sub("\ufffd", str(text)), quote=quote)
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -102,7 +102,8 @@ def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model
     _text(ET.SubElement(el, "name"), f"{name}: {q.name}{entry}")
     _text(ET.SubElement(el, "questiontext", format="html"), _question_html(part, q, k))
     _text(ET.SubElement(el, "generalfeedback", format="html"),
-          f"<p>{html_text(q.name + entry)} = {html_text(q.texts[k])}</p>")
+          f"<p>{html_text(q.name + entry, quote=False)} = {html_text(q.texts[k], quote=False)}"
+          "</p>")
     ET.SubElement(el, "defaultgrade").text = f"{float(q.points) / q.size:.7g}"
     ET.SubElement(el, "penalty").text = PENALTY
     ET.SubElement(el, "hidden").text = "0"
@@ -112,7 +113,7 @@ def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model
         _text(a, "*" if c.value is None else _number(c.value))
         ET.SubElement(a, "tolerance").text = "0" if c.value is None else str(tol)
         feedback = ET.SubElement(a, "feedback", format="html")
-        _text(feedback, f"<p>{html_text(c.feedback)}</p>")
+        _text(feedback, f"<p>{html_text(c.feedback, quote=False)}</p>")
     ET.SubElement(el, "unitgradingtype").text = "0"
     ET.SubElement(el, "unitpenalty").text = "0.1000000"
     ET.SubElement(el, "showunits").text = "3"
@@ -133,7 +134,9 @@ def _entry(q: Question, k: int) -> str:
 
 
 def _question_html(part: Part, q: Question, k: int) -> str:
-    e = html_text
+    def e(text: str) -> str:
+        return html_text(text, quote=False)
+
     notes = f" {e(' '.join(part.notes))}" if part.notes else ""
     which = _entry(q, k)
     of = f" (one entry of {q.name}, counted from 1; a matrix row by row)" if which else ""
