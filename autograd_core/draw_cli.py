@@ -201,12 +201,11 @@ def _write_output(out: Path, write: Callable[[Path], object]) -> None:
 
 
 def is_worked_file(source: str) -> bool:
-    """Whether ``backprop draw``'s SOURCE names a worked-example file, not an expression: it
-    ends with ``.worked`` (or ``.txt``), or it is an existing file and has none of ``()*+``.
-    Never raises: a 300-byte expression is too long for a file name, not an error."""
-    if source.endswith((".worked", ".txt")):
-        return True
-    return not any(c in source for c in "()*+") and os.path.isfile(source)
+    """Whether ``backprop draw``'s SOURCE names a worked-example file, not an expression
+    (:func:`autograd_core.files.names_a_file`, the rule ``backprop solve`` uses too)."""
+    from .files import names_a_file
+
+    return names_a_file(source)
 
 
 def _root(args: argparse.Namespace, parse_expression: Any, parse_assignments: Any) -> Value:
@@ -233,7 +232,7 @@ def worked_example_root(path: Path, *, example: str | None = None, of: str | Non
             f"{path}: drawing a worked example needs autograd_core.verify ({e})"
         ) from None
     where = display_path(path)
-    if not os.path.isfile(path):  # never raises (a name too long for a file is no file)
+    if not os.path.exists(path):  # never raises; a pipe or a folder: read_source says so
         raise FileNotFoundError(f"no such worked-example file: {where}")
     try:
         specs = parse(read_source(path), default_name=path.stem)

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 from .exercise import ExerciseError, ExerciseSet, make_exercises, read_roster
-from .exercise.making import MAX_VARIANTS, check_count
+from .exercise.making import check_count
+from .exercise.variants import MAX_VARIANTS
 from .exercise.wellposed import KINK_MARGIN, MIN_UNITS
 from .verify.errors import VerifyError
 from .verify.paths import display_path
@@ -68,9 +69,15 @@ def run(args: argparse.Namespace) -> int:
         if args.moodle:
             from .exercise.moodle import to_moodle
 
-            Path(args.moodle).write_text(to_moodle(exercises), encoding="utf-8")
+            try:
+                Path(args.moodle).write_text(to_moodle(exercises), encoding="utf-8",
+                                             errors="surrogateescape")
+            except OSError as e:  # /dev/full names no file in the error: say which
+                e.filename = e.filename or args.moodle
+                raise
     except (ExerciseError, VerifyError) as e:
-        print(f"backprop exercise: {e}", file=sys.stderr)
+        where = e.path is not None or e.line is not None
+        print(f"backprop exercise: {e if where else e.message}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"backprop exercise: cannot write {display_path(e.filename or '')}: "

@@ -98,10 +98,15 @@ def _gradescope(grades: list[Graded], args: argparse.Namespace) -> int:
               f"{len(docs)} were given: add -o DIR to write one file each", file=sys.stderr)
         return 2
     out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
-    for g, doc in zip(grades, docs, strict=True):
-        stem = Path(g.file).name.rsplit(".", 1)[0] or "submission"
-        (out / f"{stem}.json").write_text(doc, encoding="utf-8")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for g, doc in zip(grades, docs, strict=True):
+            stem = Path(g.file).name.rsplit(".", 1)[0] or "submission"
+            (out / f"{stem}.json").write_text(doc, encoding="utf-8", errors="surrogateescape")
+    except OSError as e:  # -o onto a file, a full disk
+        print(f"backprop grade: cannot write {display_path(e.filename or out)}: "
+              f"{e.strerror or e}", file=sys.stderr)
+        return 2
     print(f"wrote {len(docs)} results file{'s' * (len(docs) != 1)} into {args.output}",
           file=sys.stderr)
     return 0
@@ -117,7 +122,7 @@ def _emit(text: str, output: str | None) -> int:
         return 0
     try:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_text(text, encoding="utf-8", errors="surrogateescape")
     except OSError as e:
         print(f"backprop grade: cannot write {output}: {e.strerror or e}", file=sys.stderr)
         return 2

@@ -61,10 +61,14 @@ def run(args: argparse.Namespace) -> int:
     from .solve import Precision, Solutions, SolveError, solve_file
 
     precision = None
-    if args.decimals is not None:
-        precision = Precision(decimals=args.decimals)
-    elif args.digits is not None:
-        precision = Precision(digits=args.digits)
+    try:
+        if args.decimals is not None:
+            precision = Precision(decimals=args.decimals)
+        elif args.digits is not None:
+            precision = Precision(digits=args.digits)
+    except ValueError as e:  # --decimals 999999999, --digits 0
+        print(f"backprop solve: --{e}", file=sys.stderr)
+        return 2
     try:
         if _is_file(args.source):
             if args.inputs or args.params:
@@ -80,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         text = render(sols, fmt, args.per_scalar)
         _write(text, args.output)
     except SolveError as e:
-        print(f"backprop solve: {e}", file=sys.stderr)
+        print(f"backprop solve: {_said(e)}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"backprop solve: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
@@ -90,9 +94,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _said(e: Any) -> str:
+    """The error as printed: located (``FILE:LINE:COLUMN: …``), or for an option that is
+    about no file, the message alone (not ``<text>: -o x.xyz: unknown format``)."""
+    if e.path is None and e.line is None and e.column is None:
+        return str(e.message)
+    return str(e)
+
+
 def _is_file(source: str) -> bool:
-    path = Path(source)
-    return source.endswith(".worked") or (path.exists() and not re.search(r"[()*+=]", source))
+    """A file, not an expression: the rule of ``backprop draw`` (never raises)."""
+    from .files import names_a_file
+
+    return names_a_file(source)
 
 
 def _format_of(output: str | None) -> str:
@@ -127,7 +141,8 @@ def _write(text: str, output: str | None) -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return
-    Path(str(output)).write_text(text, encoding="utf-8")
+    # surrogateescape: a file name that is not UTF-8 is written back as its own bytes
+    Path(str(output)).write_text(text, encoding="utf-8", errors="surrogateescape")
 
 
 def _only(sols: Any, wanted: list[str], source: str) -> Any:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from autograd_core import Value
+from autograd_core.files import Refused, read_limited
 
 from . import model_spec
 from .model_spec import ModelFileError, show
@@ -245,15 +246,13 @@ def read_model_file(path: str | os.PathLike[str]) -> Any:
     """The parsed JSON of a model file: one that is too big, truncated, not JSON, nested too
     deeply or holding a number too long is a ModelFileError (a missing one an OSError)."""
     limit = model_spec.MAX_FILE_BYTES
-    chunks, size = [], 0
-    with open(path, "rb") as f:  # in pieces: /dev/zero or a 10 GB file is never read whole
-        while size <= limit and (chunk := f.read(min(1 << 16, limit + 1 - size))):
-            chunks.append(chunk)
-            size += len(chunk)
-    if size > limit:
-        raise ModelFileError(f"{path}: larger than {limit:,} bytes, not a model file this "
-                             "library reads (the limit nn.model_spec.MAX_FILE_BYTES)")
-    data = b"".join(chunks)
+    try:  # in pieces, regular files only: /dev/zero, a pipe or a 10 GB file is never read whole
+        data = read_limited(path, limit, "a model file")
+    except Refused as e:
+        if e.oserror is not None:  # missing, permissions: the OSError open() gives
+            raise e.oserror from None
+        limit_named = " (the limit nn.model_spec.MAX_FILE_BYTES)" if e.too_large else ""
+        raise ModelFileError(f"{path}: {e.reason}{limit_named}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -56,7 +56,8 @@ SNIPPETS = [
     b"sqrt(", b"leaky_relu(", b"exp(", b"dot(", b"outer(", b"transpose(", b".sigmoid()",
     b"relu", b"step", b"tanh", b"identity", b"dl/dw", b"d", b"x", b"w", b"[1]", b"[2, 1]",
     b"0", b"-0", b"1", b"2", b"0.5", b"(-8)", b"(1/3)", b"1e308", b"1e-320", b"1e999",
-    b"nan", b"inf", b"9" * 5000, b"99999999999", b"[" + b"9" * 5000 + b"]", b"0.0000",
+    b"nan", b"inf", b"1e-200", b"3e200", b"0." + b"0" * 40 + b"1", b"9" * 5000,
+    b"99999999999", b"[" + b"9" * 5000 + b"]", b"0.0000",
     b"(" * 300, b")" * 300, b"[" * 1200, b"]" * 1200, b"x^" * 600, b"-" * 3000,
     b" + x" * 2000, b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b"\xef\xbb\xbf",
     "\u2028".encode(), "⁽¹⁾".encode(), "²".encode(), "…".encode(), "\udcff".encode(

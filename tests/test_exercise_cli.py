@@ -65,14 +65,14 @@ def test_bad_rosters(tmp_path, capsys, roster, message, monkeypatch):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["exercise", "nope.worked", "-o", "ex"], "nope.worked: cannot read the file"),
+    (["exercise", "nope.worked", "-o", "ex"], "nope.worked: no such file"),
     (["exercise", ".", "-o", "ex"], ".: is a directory"),
     (["exercise", str(VO)], "say where to write: -o DIR and/or --moodle FILE.xml"),
     (["exercise", str(VO), "--variants", "0", "-o", "ex"], "--variants must be from 1 to 10,000"),
     (["exercise", str(VO), "--variants", "100000", "-o", "ex"],
      "--variants must be from 1 to 10,000 (one per student), not 100,000"),
     (["exercise", str(VO), "--example", "9", "-o", "ex"], "no example '9' in this file"),
-    (["grade", "nokey.json", "."], "nokey.json: cannot read the key"),
+    (["grade", "nokey.json", "."], "nokey.json: no such file"),
     (["grade", "bad.json", "."], "bad.json:1:2: not a key: invalid JSON"),
     (["grade", "other.json", "."], "not an exercise key made by backprop exercise"),
     (["grade", "key.json", "missing/"], "missing: no such file or directory"),

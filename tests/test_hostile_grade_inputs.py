@@ -31,14 +31,23 @@ def test_a_key_nested_too_deeply_or_with_a_huge_number_is_an_exercise_error(tmp_
 
 
 @needs_zero
-def test_an_endless_key_is_refused_after_a_bounded_read():
-    with pytest.raises(ExerciseError, match="too large"):
+def test_an_endless_key_is_refused_without_reading_it():
+    """/dev/zero is no regular file: refused before any read (a huge regular file is refused
+    after a bounded read: tests/test_hostile_files.py)."""
+    with pytest.raises(ExerciseError, match="is a character device, not a key.json"):
         read_key(ZERO)
 
 
 @needs_zero
-def test_an_endless_answer_file_is_refused_after_a_bounded_read():
-    """Reading /dev/zero whole never ends (or ends in MemoryError): at most MAX_BYTES + 1."""
+def test_an_endless_answer_file_is_refused_without_reading_it():
+    """Reading /dev/zero whole never ends (or ends in MemoryError): it is never read."""
     answers = read_answers(ZERO)
     assert [e.message for e in answers.errors] == [
-        f"more than {MAX_BYTES:,} bytes: too large for an answer file"]
+        "is a character device, not an answer file: give a regular file"]
+
+
+def test_an_answer_file_over_the_limit_is_refused(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"#" * (MAX_BYTES + 1))
+    assert [e.message for e in read_answers(path).errors] == [
+        f"larger than {MAX_BYTES:,} bytes: too large for an answer file"]

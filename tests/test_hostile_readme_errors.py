@@ -29,13 +29,14 @@ def test_the_errors_snippet_prints_what_it_says(tmp_path, monkeypatch):
 def test_the_table_lists_every_public_exception():
     from autograd_core import AnomalyError
     from autograd_core.draw import RendererMissing, RenderFailed, RenderTimeout
+    from autograd_core.exercise import ExerciseError
     from autograd_core.formula import FormulaError
     from autograd_core.verify import VerifyError
     from nn import ModelFileError
 
     section = _section()
     for cls in (AnomalyError, RenderFailed, RendererMissing, RenderTimeout, FormulaError,
-                VerifyError, ModelFileError):
+                VerifyError, ExerciseError, ModelFileError):
         assert f"| `{cls.__name__}`" in section, cls
         for base in cls.__mro__[1:2]:
             assert base.__name__ in section

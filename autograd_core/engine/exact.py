@@ -112,6 +112,14 @@ class Exact(Fraction):
         cannot do."""
         return format(float(self), spec)
 
+    def __float__(self) -> float:
+        """The nearest float; ±inf beyond the floats (|x| > 1.8·10³⁰⁸), as float arithmetic
+        overflows, where a Fraction raises OverflowError."""
+        try:
+            return self._numerator / self._denominator
+        except OverflowError:
+            return math.inf if self._numerator > 0 else -math.inf
+
     def __add__(self, other: Any) -> Any:
         return _wrap(Fraction.__add__(self, _operand(other)))
 

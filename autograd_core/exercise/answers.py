@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import Refused, read_limited
 from ..formula.errors import FormulaError
 from ..formula.lexer import Token, tokenize_line
 from ..verify.lexer import Statement, strip_comment
@@ -83,14 +84,10 @@ def read_answers(path: str | os.PathLike[str]) -> AnswerFile:
     """Read an answer file; problems are recorded in ``.errors``, never raised."""
     p = Path(path)
     result = AnswerFile(display_path(p))
-    try:
-        with p.open("rb") as f:  # bounded: /dev/zero is never read whole
-            raw = f.read(MAX_BYTES + 1)
-    except OSError as e:
-        result.error(None, f"cannot read the file: {e.strerror or e}")
-        return result
-    if len(raw) > MAX_BYTES:
-        result.error(None, f"more than {MAX_BYTES:,} bytes: too large for an answer file")
+    try:  # bounded, regular files only: /dev/zero or a pipe never reached the parser
+        raw = read_limited(p, MAX_BYTES, "an answer file")
+    except Refused as e:
+        result.error(None, e.reason)
         return result
     try:
         text = decode_answers(raw)

@@ -22,7 +22,6 @@ people and other tools.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import os
@@ -33,6 +32,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from ..files import Refused, read_limited
 from ..verify.claims import Tolerance
 from ..verify.paths import display_path
 from .errors import ExerciseError
@@ -112,17 +112,10 @@ def read_key(path: str | os.PathLike[str]) -> Key:
     """Read ``key.json``; a file that is not a key says so, naming the file."""
     p = Path(path)
     shown = display_path(p)
-    if p.is_dir():
-        raise ExerciseError("is a directory, not a key.json", None, shown)
-    try:
-        with p.open("rb") as f:  # in pieces: /dev/zero or a huge file is never read whole
-            chunks = iter(lambda: f.read(1 << 16), b"")
-            raw = b"".join(itertools.islice(chunks, MAX_KEY_BYTES // (1 << 16) + 1))
-    except OSError as e:
-        raise ExerciseError(f"cannot read the key: {e.strerror or e}", None, shown) from None
-    if len(raw) > MAX_KEY_BYTES:
-        raise ExerciseError(f"more than {MAX_KEY_BYTES:,} bytes: too large for a key", None,
-                            shown)
+    try:  # in pieces, regular files only: /dev/zero, a pipe or a huge file is never read whole
+        raw = read_limited(p, MAX_KEY_BYTES, "a key.json")
+    except Refused as e:
+        raise ExerciseError(e.reason, None, shown) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as e:
@@ -173,9 +166,17 @@ def _question(q: dict[str, Any]) -> Question:
 
 
 def _flat(x: Any) -> list[float]:
-    if isinstance(x, list):
-        return [v for i in x for v in _flat(i)]
-    return [math.nan if x is None else float(x)]
+    """The numbers of a nested list, left to right (null: NaN); no recursion, however deep
+    the file nests its lists."""
+    out: list[float] = []
+    stack = [x]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        else:
+            out.append(math.nan if item is None else float(item))
+    return out
 
 
 def _texts(literal: str) -> list[str]:

@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..verify.errors import VerifyError
+from ..verify.parser import parse
 from ..verify.paths import display_path
+from ..verify.source import read_source
 from .errors import ExerciseError
 from .key import Key
 from .sheet import sheet
-from .variants import Stats, Variant, draw_variants
+from .variants import MAX_VARIANTS, Stats, Variant, draw_variants
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]*$")
-MAX_VARIANTS = 10_000  # one per student: more is a typo (100000 ran minutes, silently)
 
 
 @dataclass(slots=True)
@@ -67,7 +68,7 @@ class ExerciseSet:
 def _write(path: Path, text: str) -> Path:
     """Write atomically: a reader never sees half a file."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8", errors="surrogateescape")  # a non-UTF-8 name's bytes
     os.replace(tmp, path)
     return path
 
@@ -92,6 +93,12 @@ def make_exercises(source: str | os.PathLike[str], *, variants: int | None = Non
                                      progress=progress)
     except VerifyError as e:
         raise ExerciseError(e.message, e.line, e.path or shown, column=e.column) from None
+    for v in drawn:  # what the key, the sheet and backprop grade will read back
+        try:
+            parse(v.worked)
+        except VerifyError as e:
+            raise ExerciseError(f"variant {v.id}: its answer key cannot be read back "
+                                f"({e.message}); please report this", None, shown) from None
     return ExerciseSet(name, Key(shown, str(seed), drawn), stats)
 
 
@@ -100,27 +107,14 @@ def _source(source: str | os.PathLike[str]) -> tuple[str, str, str]:
     if isinstance(source, str) and "\n" in source:
         return source, "exercise", "<text>"
     p = Path(source)
-    shown = display_path(p)
-    if p.is_dir():
-        raise ExerciseError("is a directory, not a worked-example file", None, shown)
-    try:
-        return p.read_text(encoding="utf-8-sig"), p.stem, shown
-    except OSError as e:
-        raise ExerciseError(f"cannot read the file: {e.strerror or e}", None, shown) from None
-    except UnicodeDecodeError as e:
-        raise ExerciseError(f"not UTF-8 text (byte {e.start})", None, shown) from None
+    return read_source(p, error=ExerciseError), p.stem, display_path(p)
 
 
 def read_roster(path: str | os.PathLike[str]) -> list[str]:
     """Student ids, one per line (blank lines and ``#`` comments skipped)."""
     p = Path(path)
     shown = display_path(p)
-    try:
-        lines = p.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as e:
-        raise ExerciseError(f"cannot read the roster: {e.strerror or e}", None, shown) from None
-    except UnicodeDecodeError as e:
-        raise ExerciseError(f"not UTF-8 text (byte {e.start})", None, shown) from None
+    lines = read_source(p, error=ExerciseError, what="a roster").splitlines()
     ids: list[str] = []
     seen: set[str] = set()
     for number, raw in enumerate(lines, start=1):
@@ -136,6 +130,9 @@ def read_roster(path: str | os.PathLike[str]) -> list[str]:
                 raise ExerciseError(e.message, number, shown) from None
     if not ids:
         raise ExerciseError("the roster names no student (one id per line)", None, shown)
+    if len(ids) > MAX_VARIANTS:
+        raise ExerciseError(f"{len(ids):,} student ids; one run makes at most "
+                            f"{MAX_VARIANTS:,} variants (split the roster)", None, shown)
     return ids
 
 

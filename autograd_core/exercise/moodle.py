@@ -20,13 +20,13 @@ that give the same number share one answer.
 
 from __future__ import annotations
 
-import html
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..markup import html_text, xml_chars
 from ..verify.claims import CLOSE, DECIMALS, SIGFIG
 from ..verify.diagnose import NO_SINGLE_SLIP, candidates
 from ..verify.model import Model, build
@@ -92,7 +92,7 @@ def _category(quiz: ET.Element, path: str) -> None:
 
 
 def _text(parent: ET.Element, text: str) -> None:
-    ET.SubElement(parent, "text").text = text
+    ET.SubElement(parent, "text").text = xml_chars(text)
 
 
 def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model: Model,
@@ -102,8 +102,9 @@ def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model
     _text(ET.SubElement(el, "name"), f"{name}: {q.name}{entry}")
     _text(ET.SubElement(el, "questiontext", format="html"), _question_html(part, q, k))
     _text(ET.SubElement(el, "generalfeedback", format="html"),
-          f"<p>{html.escape(q.name + entry, quote=False)} = {q.texts[k]}</p>")
-    ET.SubElement(el, "defaultgrade").text = f"{q.points / q.size:.7g}"
+          f"<p>{html_text(q.name + entry, quote=False)} = {html_text(q.texts[k], quote=False)}"
+          "</p>")
+    ET.SubElement(el, "defaultgrade").text = f"{float(q.points) / q.size:.7g}"
     ET.SubElement(el, "penalty").text = PENALTY
     ET.SubElement(el, "hidden").text = "0"
     tol = entry_tolerance(q, q.values[k])
@@ -112,7 +113,7 @@ def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model
         _text(a, "*" if c.value is None else _number(c.value))
         ET.SubElement(a, "tolerance").text = "0" if c.value is None else str(tol)
         feedback = ET.SubElement(a, "feedback", format="html")
-        _text(feedback, f"<p>{html.escape(c.feedback, quote=False)}</p>")
+        _text(feedback, f"<p>{html_text(c.feedback, quote=False)}</p>")
     ET.SubElement(el, "unitgradingtype").text = "0"
     ET.SubElement(el, "unitpenalty").text = "0.1000000"
     ET.SubElement(el, "showunits").text = "3"
@@ -120,7 +121,7 @@ def _numerical(quiz: ET.Element, name: str, part: Part, spec: ExampleSpec, model
 
 
 def _number(x: float) -> str:
-    return f"{x:.12g}"
+    return f"{float(x):.12g}"
 
 
 def _entry(q: Question, k: int) -> str:
@@ -134,7 +135,7 @@ def _entry(q: Question, k: int) -> str:
 
 def _question_html(part: Part, q: Question, k: int) -> str:
     def e(text: str) -> str:
-        return html.escape(text, quote=False)
+        return html_text(text, quote=False)
 
     notes = f" {e(' '.join(part.notes))}" if part.notes else ""
     which = _entry(q, k)

@@ -27,13 +27,13 @@ import difflib
 import math
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from ..formula.errors import FormulaError
 from ..formula.lexer import tokenize_line
 from ..verify.lexer import Statement
 from ..verify.parser import ExampleSpec, parse, parse_statement
+from ..verify.source import read_source
 from .answers import Answer, LineError
 from .errors import ExerciseError
 from .grading import DEFAULT_POLICY, Policy, Result, grade_part
@@ -51,7 +51,7 @@ class Exercise:
             self.variant = source
         else:
             text = source if isinstance(source, str) and "\n" in source else \
-                Path(source).read_text(encoding="utf-8-sig")
+                read_source(source, error=ExerciseError)
             (self.variant,), _ = draw_variants(text, default_name="exercise", count=1)
         self.policy = policy
         self._specs: list[ExampleSpec] = parse(self.variant.worked)
@@ -175,7 +175,7 @@ def answer_literal(answer: Any, k: int) -> str:
 def verdict_line(r: Result, earned: float, worth: float, reveal: bool) -> str:
     """``dl/dW2 = […]: wrong, 0.33 of 1 point (…): <diagnosis>``."""
     head = f"{r.name} = {r.answer if r.answer is not None else '(unreadable)'}: {r.status}"
-    head += f", {earned:g} of {worth:g} point{'s' * (worth != 1)}"
+    head += f", {float(earned):g} of {float(worth):g} point{'s' * (worth != 1)}"
     if r.entries > 1:
         head += f" ({r.entries_ok} of {r.entries} entries right)"
     elif r.status != "ok":

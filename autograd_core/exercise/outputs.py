@@ -31,7 +31,7 @@ def to_table(grades: Sequence[Graded]) -> str:
     total = f"{len(grades)} submission{'s' * (len(grades) != 1)} graded"
     if grades:
         mean = sum(g.score for g in grades) / len(grades)
-        total += f"; mean score {mean:.4g} / {max(g.max_score for g in grades):g}"
+        total += f"; mean score {float(mean):.4g} / {float(max(g.max_score for g in grades)):g}"
     return "\n\n".join(blocks + [total])
 
 
@@ -42,7 +42,7 @@ def _student_table(g: Graded) -> str:
     rows = [("quantity", "answer", "key", "status", "points", "diagnosis")][:bool(g.results)]
     for r in g.results:
         rows.append((_test_name(g, r) if several else r.name, r.answer or "—", r.key, r.status,
-                     f"{r.points:.4g}/{r.max_points:g}", _diagnosis(r)))
+                     f"{float(r.points):.4g}/{float(r.max_points):g}", _diagnosis(r)))
     widths = [min(max((len(row[i]) for row in rows), default=0), 36) for i in range(5)]
     room = max(WIDTH - 2 - sum(w + 2 for w in widths), 30)
     for row in rows:
@@ -53,7 +53,7 @@ def _student_table(g: Graded) -> str:
                      for i, c in enumerate(cells)]
             lines.append(("  " + "  ".join(parts)).rstrip())
     lines += [f"  {m}" for m in g.messages]
-    lines.append(f"  total {g.score:g} / {g.max_score:g}")
+    lines.append(f"  total {float(g.score):g} / {float(g.max_score):g}")
     return "\n".join(lines)
 
 
@@ -99,9 +99,10 @@ def to_csv(grades: Sequence[Graded]) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["student", "variant", "file", "score", "max_score", *questions, "messages"])
     for g in grades:
-        points = {_test_name(g, r): f"{r.points:.6g}" for r in g.results}
-        w.writerow([g.student, g.variant or "", g.file, f"{g.score:g}", f"{g.max_score:g}",
-                    *[points.get(q, "") for q in questions], " | ".join(g.messages)])
+        points = {_test_name(g, r): f"{float(r.points):.6g}" for r in g.results}
+        w.writerow([g.student, g.variant or "", g.file, f"{float(g.score):g}",
+                    f"{float(g.max_score):g}", *[points.get(q, "") for q in questions],
+                    " | ".join(g.messages)])
     return out.getvalue()
 
 
@@ -120,7 +121,7 @@ def to_gradescope(g: Graded, *, reveal: bool = False, visibility: str = "visible
                       "output": _test_output(r, reveal), "visibility": visibility})
     head = [f"Variant {g.variant}" if g.variant else "No variant could be graded."]
     head += g.messages
-    head.append(f"Total: {g.score:g} / {g.max_score:g}")
+    head.append(f"Total: {float(g.score):g} / {float(g.max_score):g}")
     return {"score": g.score, "max_score": g.max_score, "output": "\n".join(head),
             "visibility": visibility, "tests": tests}
 

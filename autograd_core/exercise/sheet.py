@@ -1,10 +1,13 @@
 """The student's sheet (Markdown): what is given, how it is computed, what to compute, and the
-answer file to hand in. It holds no answer: only the variant's given numbers.
+answer file to hand in. It holds no answer: only the variant's given numbers. Every text from
+the teacher's file (the title, names, notes, statements) goes through
+:mod:`autograd_core.markup`, so none of it can become HTML or a link on the page.
 """
 
 from __future__ import annotations
 
 from ..formula.tensor import shape_str
+from ..markup import md_code, md_fence, md_text
 from ..verify.parser import ExampleSpec, Stmt, parse
 from .variants import Part, Question, Variant
 
@@ -15,9 +18,9 @@ def sheet(v: Variant, title: str) -> str:
     """The Markdown sheet of variant ``v`` of the exercise ``title``."""
     specs = parse(v.worked)
     several = len(v.parts) > 1
-    out = [f"# {title}: variant {v.id}", ""]
+    out = [f"# {md_text(title)}: variant {md_text(v.id)}", ""]
     if v.student:
-        out += [f"**Student:** {v.student}", ""]
+        out += [f"**Student:** {md_text(v.student)}", ""]
     out += ["Compute every quantity asked below by hand, step by step, and hand in a plain "
             "text file with one line per answer, as in the answer file at the end. Round each "
             "number to the decimals asked (round, do not cut: 0.23456 is 0.2346 to 4 "
@@ -29,8 +32,14 @@ def sheet(v: Variant, title: str) -> str:
             "`dA/dB` means ∂A/∂B: shaped like B when A is one number, else the Jacobian, "
             "one row per entry of A. A matrix is written row by row, `[[a, b], [c, d]]`. "
             "`#` starts a comment.", "",
-            "```text", *answer_template(v), "```", ""]
+            *_code_block(answer_template(v)), ""]
     return "\n".join(out)
+
+
+def _code_block(lines: list[str]) -> list[str]:
+    """The lines in a fenced code block no line of them can close."""
+    opening, closing = md_fence(lines)
+    return [opening, *lines, closing]
 
 
 def answer_template(v: Variant) -> list[str]:
@@ -51,12 +60,13 @@ def _blank(q: Question) -> str:
 
 
 def _part(part: Part, spec: ExampleSpec, number: int | None) -> list[str]:
-    head = f"## {number}. {part.name}" if number is not None else f"## {part.name}"
+    name = md_text(part.name)
+    head = f"## {number}. {name}" if number is not None else f"## {name}"
     out = [head, ""]
     if part.notes:
-        out += [" ".join(part.notes), ""]
-    out += ["Given:", "", "```text", *part.given, "```", ""]
-    out += ["Computed as:", "", "```text", *part.computation, "```", ""]
+        out += [md_text(" ".join(part.notes)), ""]
+    out += ["Given:", "", *_code_block(part.given), ""]
+    out += ["Computed as:", "", *_code_block(part.computation), ""]
     readings = [r for st in spec.stmts for r in [_reading(st, spec)] if r]
     if readings:
         out += ["which reads:", ""] + [f"- {r}" for r in readings] + [""]
@@ -65,7 +75,8 @@ def _part(part: Part, spec: ExampleSpec, number: int | None) -> list[str]:
     for i, q in enumerate(part.questions, start=1):
         what = _what(spec, q)
         judged = f" (judged with {q.tolerance})" if q.tolerance is not None else ""
-        out.append(f"| {i} | `{q.name}` | {what} | {q.decimals}{judged} | {q.points:g} |")
+        out.append(f"| {i} | {md_code(q.name, table=True)} | {md_text(what)} | {q.decimals}"
+                   f"{md_text(judged)} | {float(q.points):g} |")
     out.append("")
     return out
 
@@ -77,7 +88,7 @@ def _reading(st: Stmt, spec: ExampleSpec) -> str:
         source = o["from"] or _previous(spec, st)
         pre = o["pre"] or f"{st.name}.a"
         bias = f" + {o['bias']}" if o["bias"] else ""
-        act = o["activation"] + (f"(·, {o['slope']:g})" if o["slope"] is not None else "")
+        act = o["activation"] + (f"(·, {float(o['slope']):g})" if o["slope"] is not None else "")
         return (f"`{pre} = {o['weights']} {source}{bias}` ({o['weights']} is out × in), then "
                 f"`{st.name} = {act}({pre})`" + ("" if o["activation"] == "softmax" else
                                                  ", entry by entry"))
@@ -85,7 +96,7 @@ def _reading(st: Stmt, spec: ExampleSpec) -> str:
         o = st.options
         return (f"the perceptron rule, {o['steps']} step(s), one sample (row of {o['data']}) "
                 f"per step in turn: `sum.t = {st.name}·x`, `u.t = step(sum.t)` (1 when the sum "
-                f"is > 0, else 0), `{st.name}.t = {st.name} + {o['rate']:g}·(y − u.t)·x`")
+                f"is > 0, else 0), `{st.name}.t = {st.name} + {float(o['rate']):g}·(y − u.t)·x`")
     if st.kind == "batch":
         return f"the batch size is m = {st.options['m']}"
     return ""

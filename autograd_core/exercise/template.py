@@ -76,6 +76,11 @@ class Template:
         if original.model is None or original.spec is None:
             raise ExerciseError(f"example {spec.name!r} cannot be computed as written: "
                                 f"{'; '.join(map(str, original.problems))}", spec.line)
+        infinite = [p for p in original.problems if p.kind == "not finite"]
+        if infinite:  # no key can hold it: a claim of inf is not a number a student writes
+            raise ExerciseError(f"example {spec.name!r} as written has a value that is not a "
+                                f"finite number ({infinite[0].detail}): no answer key can "
+                                "hold it", spec.line)
         for g in wellposed.gradients(original.model, original.spec, self.asked):
             self.zeros[g.name] = [abs(v) < wellposed.ZERO for v in g.values]
 

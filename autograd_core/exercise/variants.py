@@ -14,6 +14,7 @@ verify`` finds every claim ok) and the ``vary`` lines commented out.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -25,11 +26,15 @@ from ..verify.claims import Tolerance, rounded
 from ..verify.claims import decimals as decimals_of
 from ..verify.lexer import strip_comment
 from ..verify.model import Model
+from ..verify.numbers import MAX_DIGITS, as_float
 from ..verify.parser import ExampleSpec, Stmt
 from .errors import ExerciseError
 from .questions import DEFAULT_DECIMALS, Asked
 from .rewrite import Edits, comment_of, last_line, literal_text, number_spans, tokenized_statements
 from .template import LEAVES, Drawn, Template, templates
+
+MAX_DECIMALS = 15  # a claim asked of a student: floats carry about 16 significant digits
+MAX_VARIANTS = 10_000  # one per student: more is a typo (100000 ran minutes, silently)
 
 MAX_DRAWS = 2000
 COMPUTATION = ("layer", "let", "loss", "perceptron", "batch")
@@ -207,11 +212,21 @@ def _question(model: Model, st: Stmt, a: Asked, k: int) -> Question:
     shape = _squeeze(true.shape)
     if st.literal is not None and _squeeze(st.literal.shape) == shape:
         shape = st.literal.shape  # as the teacher wrote it ([[…]] for a 1-row matrix)
-    values = [float(v) for v in true.values()]
+    values = [as_float(v) for v in true.values()]
+    if k > MAX_DECIMALS:
+        raise ExerciseError(f"{st.kind} {a.name}: {k} decimals; an exercise asks at most "
+                            f"{MAX_DECIMALS} (its key is computed in floats, which hold about "
+                            "16 significant digits)", st.line)
     if k == 0 and not all(v.is_integer() for v in values):
         k = DEFAULT_DECIMALS  # an integer claims an exact value: this variant's is not one
-    return Question(a.name, a.kind, k, a.points, shape, values, [rounded(v, k) for v in values],
-                    a.tolerance)
+    texts = [rounded(v, k) for v in values]
+    widest = max(range(len(texts)), key=lambda i: len(texts[i]))
+    if sum(c.isdigit() for c in texts[widest]) > MAX_DIGITS or not all(map(math.isfinite,
+                                                                          values)):
+        raise ExerciseError(f"{st.kind} {a.name}: its value {values[widest]:.4g} is too large to "
+                            f"write out in an answer (a written number has at most {MAX_DIGITS} "
+                            "digits)", st.line)
+    return Question(a.name, a.kind, k, a.points, shape, values, texts, a.tolerance)
 
 
 def _write_claim(edits: Edits, stmt: Any, st: Stmt, q: Question) -> None:
@@ -252,10 +267,13 @@ def _kept_lines(lines: list[str], chosen: list[Template], preamble: int) -> list
 def variant_ids(count: int | None, ids: Sequence[str] | None) -> list[tuple[str, str | None]]:
     """``(id, student)`` for each variant: the roster's ids, or 01, 02, … ``count``."""
     if ids is not None:
+        if len(ids) > MAX_VARIANTS:
+            raise ExerciseError(f"{len(ids):,} student ids; one run makes at most "
+                                f"{MAX_VARIANTS:,} variants (split the roster)")
         return [(i, i) for i in ids]
     n = 1 if count is None else count
-    if n < 1:
-        raise ExerciseError(f"--variants must be at least 1, got {n}")
+    if not 1 <= n <= MAX_VARIANTS:
+        raise ExerciseError(f"--variants must be from 1 to {MAX_VARIANTS:,}, got {n:,}")
     width = max(2, len(str(n)))
     return [(f"{i:0{width}d}", None) for i in range(1, n + 1)]
 

@@ -31,6 +31,7 @@ from ..verify.checker import EXTENSION
 from ..verify.errors import VerifyError
 from ..verify.parser import parse
 from ..verify.paths import display_path
+from ..verify.source import read_source
 from .build import solve_example, solve_value
 from .rounding import Precision
 from .solution import Solution, Solutions
@@ -66,17 +67,8 @@ def solve(source: str | os.PathLike[str] | Value, targets: Any = None, *,
 def solve_file(path: str | os.PathLike[str], precision: Precision | None = None) -> Solutions:
     """Every example of a worked-example file (errors name the file as the user wrote it)."""
     p = Path(path)
-    shown = display_path(p)
-    if p.is_dir():
-        raise SolveError("is a directory, not a worked-example file", None, shown)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SolveError("no such file", None, shown) from None
-    except (OSError, UnicodeDecodeError) as e:
-        reason = getattr(e, "strerror", None) or str(e)
-        raise SolveError(f"cannot read the file: {reason}", None, shown) from None
-    return solve_text(text, name=p.stem, path=shown, precision=precision)
+    text = read_source(p)  # bounded, regular files only: as backprop verify reads it
+    return solve_text(text, name=p.stem, path=display_path(p), precision=precision)
 
 
 def solve_text(text: str, *, name: str = "example", path: str | None = None,
@@ -100,7 +92,8 @@ def _solve_source(source: str | os.PathLike[str], precision: Precision | None) -
     if isinstance(source, os.PathLike):
         return solve_file(source, precision)
     one_line = "\n" not in source
-    if one_line and (Path(source.strip()).is_file() or source.strip().endswith(EXTENSION)):
+    if one_line and (os.path.isfile(source.strip()) or source.strip().endswith(EXTENSION)):
+        # os.path.isfile never raises: a 300-byte line is text, not "File name too long"
         return solve_file(source.strip(), precision)
     return solve_text(source, precision=precision)
 

@@ -112,7 +112,7 @@ def _size(e: Expr, limit: int = MAX_KEPT) -> int:
 def kink_note(node: Value) -> str:
     name = node.op.name.split("(")[0]
     if name == "leaky_relu":
-        return f"leaky_relu′(0) taken as {node.op.param:g} (the slope), as PyTorch does"
+        return f"leaky_relu′(0) taken as {float(node.op.param):g} (the slope), as PyTorch does"
     return KINK_NOTES.get(name, f"{name} is evaluated where it has no derivative; the "
                                 "engine's subgradient is used")
 

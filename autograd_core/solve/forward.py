@@ -36,39 +36,59 @@ class Forward:
         """A quantity's name, standing for its values."""
         return self.named[name].sym(self.precision)
 
-    def formula(self, e: object) -> E.Expr:  # noqa: C901 - one case per kind of node
-        """A formula's syntax tree written in the example's names."""
+    def formula(self, e: object) -> E.Expr:
+        """A formula's syntax tree written in the example's names: children first, with an
+        explicit stack (a loss of 10,000 terms is no deeper for Python than one term), and
+        each sub-formula's value computed once (``values``) to tell scalars from vectors."""
+        done: dict[int, E.Expr] = {}
+        values: dict[int, tuple[E.Expr, E.Arr]] = {}
+        todo: list[tuple[object, bool]] = [(e, False)]
+        while todo:
+            node, ready = todo.pop()
+            kids = _subformulas(node)
+            if ready or not kids:
+                done[id(node)] = self._written(node, [done[id(k)] for k in kids], values)
+            else:
+                todo.append((node, True))
+                todo.extend((k, False) for k in reversed(kids))
+        return done[id(e)]
+
+    def _written(self, e: object, kids: list[E.Expr],  # noqa: C901 - one case per kind
+                 values: dict[int, tuple[E.Expr, E.Arr]]) -> E.Expr:
+        """One node of a formula, its sub-formulas already written (``kids``)."""
         if isinstance(e, Num):
             return E.Num(e.value, e.text)
         if isinstance(e, Name):
             return self.sym(e.name)
         if isinstance(e, Unary):
-            return E.Neg(self.formula(e.operand))
+            return E.Neg(kids[0])
         if isinstance(e, Binary):
-            a, b = self.formula(e.left), self.formula(e.right)
+            a, b = kids
             if e.op == "^":
                 return E.Pow(a, b)
             if e.op == "*":
-                scalar = _is_scalar(a) or _is_scalar(b)
+                scalar = _is_scalar(a, values) or _is_scalar(b, values)
                 return E.Bin("·" if scalar else "∘", a, b)
             return E.Bin(e.op, a, b)
         if isinstance(e, Index):
-            return self.index(e)
+            return self.index(e, kids[0] if kids else None, values)
         if isinstance(e, Transpose):
-            return E.T(self.formula(e.operand))
+            return E.T(kids[0])
         if isinstance(e, ListExpr):
-            items = [self.formula(i) for i in e.items]
-            if all(_is_scalar(i) for i in items):
-                return E.column(items)
-            rows = [_cells(i) for i in items]
+            if all(_is_scalar(i, values) for i in kids):
+                return E.column(kids)
+            rows = [_cells(i) for i in kids]
             return E.Mat(tuple(tuple(r) for r in rows))
         if isinstance(e, Call):
-            return self.call(e)
+            return self.call(e, kids)
         raise TypeError(f"cannot write {e!r}")  # pragma: no cover
 
-    def index(self, e: Index) -> E.Expr:
-        """v[i], M[i] (a row) or M[i, j], as the entry's own name."""
-        if isinstance(e.target, Name):
+    def index(self, e: Index, target: E.Expr | None,
+              values: dict[int, tuple[E.Expr, E.Arr]] | None = None) -> E.Expr:
+        """v[i], M[i] (a row) or M[i, j], as the entry's own name (``target``: the indexed
+        formula written out, None when it is a name)."""
+        if target is None:
+            assert isinstance(e.target, Name)
             q = self.named[e.target.name]
             idx = e.index
             if len(q.shape) == 2 and len(idx) == 1:  # a row of a matrix
@@ -77,7 +97,6 @@ class Forward:
                 return E.column([q.entry_sym(r * c + j, self.precision) for j in range(c)])
             k = idx[0] - 1 if len(idx) == 1 else (idx[0] - 1) * q.shape[1] + idx[1] - 1
             return q.entry_sym(k, self.precision)
-        target = self.formula(e.target)
         value = E.evaluate(target, exact=True)
         k = e.index[0] - 1 if len(e.index) == 1 else (e.index[0] - 1) * value.cols + e.index[1] - 1
         v = value.cells[k]
@@ -85,13 +104,13 @@ class Forward:
         return E.Sym(label, f"{E.latex(target)}_{{{','.join(map(str, e.index))}}}",
                      E.Num(v, self.precision.text(v)))
 
-    def call(self, e: Call) -> E.Expr:
-        """f(…) of the formula language, written as the slides write it."""
+    def call(self, e: Call, args: list[E.Expr]) -> E.Expr:
+        """f(…) of the formula language, written as the slides write it (``args``: its
+        arguments written out; none for ``grad``, whose arguments are names)."""
         f = e.func
         if f == "grad":
             z, p = e.args
             return self.grad_of(z, p)
-        args = [self.formula(a) for a in e.args]
         if f == "transpose":
             return E.T(args[0])
         kind = {"ln": "log"}.get(f, f)
@@ -297,6 +316,22 @@ def _inputs_below(node: Any) -> list[Any]:
     return out
 
 
+def _subformulas(e: object) -> list[object]:
+    """What :meth:`Forward.formula` writes before ``e``: its operands (not the names in an
+    index or a ``grad``)."""
+    if isinstance(e, (Unary, Transpose)):
+        return [e.operand]
+    if isinstance(e, Binary):
+        return [e.left, e.right]
+    if isinstance(e, Index):
+        return [] if isinstance(e.target, Name) else [e.target]
+    if isinstance(e, ListExpr):
+        return list(e.items)
+    if isinstance(e, Call):
+        return [] if e.func == "grad" else list(e.args)
+    return []
+
+
 def _terms(e: E.Expr) -> list[E.Expr]:
     """The terms of a sum, left to right (a stack, not recursion: a Σ of 5,000 terms is a
     sum 5,000 deep)."""
@@ -311,7 +346,9 @@ def _terms(e: E.Expr) -> list[E.Expr]:
     return out
 
 
-def _is_scalar(e: E.Expr) -> bool:
+def _is_scalar(e: E.Expr, memo: dict[int, tuple[E.Expr, E.Arr]] | None = None) -> bool:
+    """Is ``e`` one number (``memo``: values already computed, so a long formula is not
+    re-evaluated at each of its products)?"""
     try:
         return E.evaluate(e, exact=True).is_scalar
     except (ValueError, TypeError, ZeroDivisionError, OverflowError):

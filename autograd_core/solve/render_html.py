@@ -3,10 +3,9 @@ LaTeX by ``latex2mathml``), styles inline, no script, nothing fetched from anywh
 
 from __future__ import annotations
 
-import html
-
 from latex2mathml.converter import convert
 
+from ..markup import html_text
 from . import expr as E
 from .lines import Line, Part
 from .render_md import math_line
@@ -43,7 +42,7 @@ def _math(tex: str, display: bool) -> str:
 
 
 def _part(p: Part) -> str:
-    return html.escape(p) if isinstance(p, str) else _math(E.latex(p), False)
+    return html_text(p) if isinstance(p, str) else _math(E.latex(p), False)
 
 
 def _status(line: Line) -> str:
@@ -62,12 +61,12 @@ def line_html(line: Line, entry: bool = False) -> str:
     for c in line.claims:
         status = str(getattr(c, "status", ""))
         text = (f"{MARK.get(status, '•')} the example claims "
-                f"{html.escape(str(getattr(c, 'claimed_text', '')).replace('-', '−'))}: "
-                f"<b>{html.escape(status)}</b>")
+                f"{html_text(str(getattr(c, 'claimed_text', '')).replace('-', '−'))}: "
+                f"<b>{html_text(status)}</b>")
         diagnosis = getattr(c, "diagnosis", None)
         if diagnosis:
-            text += f" ({html.escape(str(diagnosis))})"
-        out.append(f'<p class="claim {html.escape(status)}">{text}</p>')
+            text += f" ({html_text(str(diagnosis))})"
+        out.append(f'<p class="claim {html_text(status)}">{text}</p>')
     out.append("</div>")
     return "\n".join(out)
 
@@ -76,18 +75,18 @@ def fragment(solutions: list[Solution], per_scalar: bool = False) -> str:
     """The solutions as HTML without the page around them (for a notebook)."""
     out = []
     for sol in solutions:
-        out.append(f"<h2>{html.escape(sol.title)}</h2>")
-        out += [f'<p class="head">{html.escape(h)}</p>' for h in sol.header()]
+        out.append(f"<h2>{html_text(sol.title)}</h2>")
+        out += [f'<p class="head">{html_text(h)}</p>' for h in sol.header()]
         for key, title, lines in sol.sections():
             intro = SECTION_INTRO.get(key)
-            small = f" <small>({html.escape(intro)})</small>" if intro else ""
-            out.append(f"<h3>{html.escape(title)}{small}</h3>")
+            small = f" <small>({html_text(intro)})</small>" if intro else ""
+            out.append(f"<h3>{html_text(title)}{small}</h3>")
             for line in lines:
                 out.append(line_html(line))
                 out += [line_html(e, entry=True) for e in _show_entries(line, per_scalar)]
         if sol.conventions:
             out.append("<h3>Conventions</h3><ul class=\"conventions\">")
-            out += [f"<li>{html.escape(w)}</li>" for w in sol.conventions]
+            out += [f"<li>{html_text(w)}</li>" for w in sol.conventions]
             out.append("</ul>")
     return "\n".join(out)
 
@@ -105,5 +104,5 @@ def page(solutions: list[Solution], per_scalar: bool = False) -> str:
     title = doc_title(solutions)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+            f"<title>{html_text(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
             f"<main>\n{fragment(solutions, per_scalar)}\n</main>\n</body>\n</html>\n")

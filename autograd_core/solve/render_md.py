@@ -1,19 +1,17 @@
 """A solution as Markdown: one item per line, the math in ``$…$`` (LaTeX, as GitHub,
-JupyterLab and pandoc read it)."""
+JupyterLab and pandoc read it). Every text from the example (its name, notes, file name) goes
+through :mod:`autograd_core.markup`, so none of it can become HTML or a link."""
 
 from __future__ import annotations
 
+from ..markup import md_code, md_text
 from . import expr as E
 from .lines import Line, Part
 from .solution import MARK, SECTION_INTRO, Solution, _show_entries
 
 
 def _md_part(part: Part) -> str:
-    return _escape(part) if isinstance(part, str) else f"${E.latex(part)}$"
-
-
-def _escape(s: str) -> str:
-    return s.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_").replace("$", "\\$")
+    return md_text(part) if isinstance(part, str) else f"${E.latex(part)}$"
 
 
 def math_line(line: Line) -> str:
@@ -26,10 +24,9 @@ def claim_md(c: object) -> str:
     status = getattr(c, "status", "")
     mark = MARK.get(status, "•")
     claimed = str(getattr(c, "claimed_text", "")).replace("-", "−")
-    text = (f"{mark} the example claims `{claimed}`: "
-            f"**{status}**")
+    text = f"{mark} the example claims {md_code(claimed)}: **{md_text(status)}**"
     diagnosis = getattr(c, "diagnosis", None)
-    return text + (f" ({_escape(diagnosis)})" if diagnosis else "")
+    return text + (f" ({md_text(diagnosis)})" if diagnosis else "")
 
 
 def line_md(line: Line, indent: str = "") -> list[str]:
@@ -44,8 +41,8 @@ def line_md(line: Line, indent: str = "") -> list[str]:
 
 def to_markdown(sol: Solution, per_scalar: bool = False) -> str:
     """The whole solution in Markdown."""
-    out = [f"### {_escape(sol.title)}", ""]
-    out += [" ".join(_escape(h) for h in sol.header()), ""]
+    out = [f"### {md_text(sol.title)}", ""]
+    out += [md_text(" ".join(sol.header())), ""]
     for key, title, lines in sol.sections():
         intro = SECTION_INTRO.get(key)
         out += [f"**{title}**" + (f" ({intro})" if intro else ""), ""]
@@ -56,6 +53,6 @@ def to_markdown(sol: Solution, per_scalar: bool = False) -> str:
         out.append("")
     if sol.conventions:
         out += ["**Conventions**", ""]
-        out += [f"- {_escape(w)}" for w in sol.conventions]
+        out += [f"- {md_text(w)}" for w in sol.conventions]
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -63,12 +63,32 @@ def _strip(s: str) -> str:
     return "0" if s in ("-0", "") else s
 
 
+MAX_DECIMALS = 400  # a claim of 60 digits with an exponent of −300 has 360
+MAX_DIGITS = 60  # as many as a written number may have
+
+
+def _quantize(d: Decimal, unit: Decimal) -> Decimal:
+    """``d`` rounded to a multiple of ``unit`` (half to even) with as many digits as that
+    takes: the default context's 28 would refuse 3·10⁻²⁰⁰ shown to 200 decimals."""
+    with localcontext() as ctx:
+        ctx.prec = max(28, d.adjusted() - unit.adjusted() + 2)
+        return d.quantize(unit, rounding=ROUND_HALF_EVEN)
+
+
 @dataclass(frozen=True, slots=True)
 class Precision:
-    """``decimals`` fixed (the claims' habit) or ``digits`` significant figures."""
+    """``decimals`` fixed (the claims' habit, 0 to 400) or ``digits`` significant figures
+    (1 to 60); anything else is a ValueError saying so."""
 
     decimals: int | None = None
     digits: int = 4
+
+    def __post_init__(self) -> None:
+        """Refuse a precision no page can print."""
+        if self.decimals is not None and not 0 <= self.decimals <= MAX_DECIMALS:
+            raise ValueError(f"decimals must be from 0 to {MAX_DECIMALS}, got {self.decimals}")
+        if not 1 <= self.digits <= MAX_DIGITS:
+            raise ValueError(f"digits must be from 1 to {MAX_DIGITS}, got {self.digits}")
 
     def text(self, x: Exact) -> str:
         """x rounded as this precision says, short when x is itself a short decimal."""
@@ -86,12 +106,12 @@ class Precision:
             unit = Decimal(1).scaleb(-self.decimals)
         else:
             unit = Decimal(1).scaleb(d.adjusted() - self.digits + 1)
-        rounded = d.quantize(unit, rounding=ROUND_HALF_EVEN)
+        rounded = _quantize(d, unit)
         short = _strip(_plain(rounded))
         if abs(float(Fraction(short)) - v) <= _NOISE * max(1.0, abs(v)):
             return short
         if rounded == 0:  # smaller than the last digit shown: keep its first digit
-            return _plain(d.quantize(Decimal(1).scaleb(d.adjusted()), rounding=ROUND_HALF_EVEN))
+            return _plain(_quantize(d, Decimal(1).scaleb(d.adjusted())))
         return _plain(rounded)
 
     def agree(self, a: Exact, b: Exact) -> bool:
@@ -110,8 +130,7 @@ class Precision:
             return abs(fa) < 0.5 * 10.0 ** (-self.digits)
         else:
             unit = Decimal(1).scaleb(db.adjusted() - self.digits + 1)
-        return bool(as_decimal(a).quantize(unit, rounding=ROUND_HALF_EVEN)
-                    == db.quantize(unit, rounding=ROUND_HALF_EVEN))
+        return bool(_quantize(as_decimal(a), unit) == _quantize(db, unit))
 
     def describe(self) -> str:
         """How the numbers are rounded, in words (for the solution's header)."""

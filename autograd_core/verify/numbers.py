@@ -63,11 +63,11 @@ def written(text: str) -> Written:
     if slash:
         a, b = _integer(num), _integer(den)
         if b == 0:
-            raise NumberError(f"{text}: division by zero in a written fraction")
+            raise NumberError(f"{_shown(text)}: division by zero in a written fraction")
         return Written(text, Fraction(a, b), None)
     m = _DECIMAL.fullmatch(text)
     if m is None or not (m.group(1) or m.group(2)):
-        raise NumberError(f"{text!r} is not a number")
+        raise NumberError(f"{_shown(text)!r} is not a number")
     whole, frac, exp = m.group(1), m.group(2), m.group(3)
     digits = len(whole) + len(frac or "")
     if digits > MAX_DIGITS:
@@ -75,12 +75,17 @@ def written(text: str) -> Written:
     e = 0
     if exp is not None:
         if len(exp.lstrip("+-")) > 4 or abs(int(exp)) > MAX_EXPONENT:
-            raise NumberError(f"{text}: the exponent is beyond ±{MAX_EXPONENT}")
+            raise NumberError(f"{_shown(text)}: the exponent is beyond ±{MAX_EXPONENT}")
         e = int(exp)
     value = Fraction(text)
     if frac is None and exp is None:
         return Written(text, value, None)
     return Written(text, value, Fraction(10) ** (e - len(frac or "")))
+
+
+def _shown(text: str, most: int = 40) -> str:
+    """The text for an error message, its middle cut out if long (a 5000-digit exponent)."""
+    return text if len(text) <= most else f"{text[:most - 12]}…{text[-8:]}"
 
 
 def _integer(text: str) -> int:

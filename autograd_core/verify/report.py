@@ -3,7 +3,6 @@ shown without a claim, and the warnings; as a text table, markdown, JSON or HTML
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import textwrap
@@ -11,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..markup import html_text, md_code, md_text
 from .claims import OK, TRUNCATED, WRONG
 from .paths import display_path
 
@@ -136,32 +136,33 @@ class ExampleReport:
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
-        """The report as Markdown (a table per example)."""
-        out = [f"### {self.name}", ""]
+        """The report as Markdown (a table per example); every text from the file escaped
+        (:mod:`autograd_core.markup`: no HTML or link of a name or a note reaches a page)."""
+        out = [f"### {md_text(self.name)}", ""]
         if self.notes:
-            out += [" ".join(self.notes), ""]
+            out += [md_text(" ".join(self.notes)), ""]
         if self.claims:
             out += ["| quantity | claimed | computed | status | diagnosis |",
                     "|---|---|---|---|---|"]
             for c in self.claims:
                 st = f"**{c.status}**" if c.status == WRONG else c.status
-                out.append(f"| `{_md(c.name)}` | {_md(c.claimed_text)} | {_md(c.computed_text)}"
-                           f" | {st} | {_md(c.diagnosis or '')} |")
+                out.append(f"| {md_code(c.name, table=True)} | {md_text(c.claimed_text)} | "
+                           f"{md_text(c.computed_text)} | {st} | {md_text(c.diagnosis or '')} |")
             out.append("")
         if self.shown:
             out.append("Computed (no number on the slide to check):")
             out.append("")
-            out += [f"- `{_md(s.name)}` = {_md(s.computed_text)}" for s in self.shown]
+            out += [f"- {md_code(s.name)} = {md_text(s.computed_text)}" for s in self.shown]
             out.append("")
         for warning in self.warnings:
-            out.append(f"> **Warning:** {_md(warning)}")
+            out.append(f"> **Warning:** {md_text(warning)}")
             out.append("")
-        out.append(f"_{self.summary()}_")
+        out.append(f"_{md_text(self.summary())}_")
         return "\n".join(out)
 
     def to_html(self) -> str:
         """The report as HTML (a notebook's display)."""
-        e = html.escape
+        e = html_text
         colour = {OK: "#1a7f37", TRUNCATED: "#9a6700", WRONG: "#cf222e"}
         parts = [f"<h4>{e(self.name)}</h4>"]
         if self.notes:
@@ -170,7 +171,7 @@ class ExampleReport:
             rows = "".join(
                 f"<tr><td><code>{e(c.name)}</code></td><td>{e(c.claimed_text)}</td>"
                 f"<td>{e(c.computed_text)}</td><td style='color:{colour[c.status]}'>"
-                f"<b>{c.status}</b></td><td>{e(c.diagnosis or '')}</td></tr>"
+                f"<b>{e(c.status)}</b></td><td>{e(c.diagnosis or '')}</td></tr>"
                 for c in self.claims)
             parts.append("<table><thead><tr><th>quantity</th><th>claimed</th><th>computed</th>"
                          f"<th>status</th><th>diagnosis</th></tr></thead><tbody>{rows}"
@@ -236,10 +237,6 @@ def _table_row(row: list[list[str]], widths: list[int], last: list[str]) -> list
 def _carried(claims: list[ClaimResult]) -> str:
     n = sum(c.carried for c in claims)
     return f" ({n} carried forward)" if n else ""
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
 
 
 class Report:
@@ -317,11 +314,13 @@ class Report:
 
     def to_markdown(self) -> str:
         """The report as Markdown (a table per example)."""
-        return "\n\n".join([ex.to_markdown() for ex in self.examples] + [f"**{self.summary()}**"])
+        return "\n\n".join([ex.to_markdown() for ex in self.examples]
+                           + [f"**{md_text(self.summary())}**"])
 
     def __repr__(self) -> str:
         """The text table."""
         return self.to_text()
 
     def _repr_html_(self) -> str:
-        return "".join(ex.to_html() for ex in self.examples) + f"<p><b>{self.summary()}</b></p>"
+        return ("".join(ex.to_html() for ex in self.examples)
+                + f"<p><b>{html_text(self.summary())}</b></p>")

@@ -1,65 +1,62 @@
-"""Reading a worked-example file: UTF-8 text, or a clear error saying why not.
+"""Reading a worked-example file (or a roster): UTF-8 text, or a clear error saying why not.
 
 A worked example is UTF-8 text (a BOM from a Windows editor is fine). Anything else stops
-with an error naming the file and where the trouble starts: a directory, a missing or
-unreadable file, a binary file (a NUL byte: an ELF, a PNG), UTF-16, or a Latin-1 "é" saved by
-an old editor (the byte offset, and the line and column it falls on).
+with an error naming the file and where the trouble starts: a directory, a named pipe or a
+device (:mod:`autograd_core.files`: only regular files are read, so nothing blocks), a missing
+or unreadable file, one over 10 MiB (refused after reading 10 MiB + 1 byte), a binary file (a
+NUL byte: an ELF, a PNG), UTF-16, or a Latin-1 "é" saved by an old editor (the byte offset,
+and the line and column it falls on).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
+from ..files import Refused, read_limited
 from .errors import VerifyError
 from .paths import display_path
 
 MAX_BYTES = 10 * 2**20  # a worked example is a page of text; 10 MiB is not one
 
 
-def read_source(path: Path) -> str:
-    """The text of ``path`` (raises :class:`VerifyError` naming the file)."""
+def read_source(path: str | os.PathLike[str], *, error: type[VerifyError] = VerifyError,
+                what: str = "a worked-example file") -> str:
+    """The text of ``path``; ``error`` (:class:`VerifyError` or a subclass, such as the
+    exercise tools' ``ExerciseError``) naming the file if it cannot be read as text."""
     shown = display_path(path)
-    if path.is_dir():
-        raise VerifyError("is a directory, not a worked-example file", None, shown)
     try:
-        with path.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise VerifyError("no such file", None, shown) from None
-    except OSError as e:
-        raise VerifyError(f"cannot read the file: {e.strerror or e}", None, shown) from None
-    if len(data) > MAX_BYTES:
-        raise VerifyError(f"the file is larger than {MAX_BYTES // 2**20} MiB: not a worked "
-                          "example", None, shown)
-    return decode(data, shown)
+        data = read_limited(path, MAX_BYTES, what)
+    except Refused as e:
+        raise error(e.reason, None, shown) from None
+    return decode(data, shown, error)
 
 
-def decode(data: bytes, shown: str) -> str:
+def decode(data: bytes, shown: str, error: type[VerifyError] = VerifyError) -> str:
     """UTF-8 (with or without a BOM), or an error at the first byte that is not."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise VerifyError("the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
-                          "save it as UTF-8", None, shown)
+        raise error("the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
+                    "save it as UTF-8", None, shown)
     nul = data.find(b"\x00")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         at = e.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
         if 0 <= nul < at:
-            raise _binary(data, nul, shown) from None
+            raise _binary(data, nul, shown, error) from None
         line, column = _position(data, at)
-        raise VerifyError(
+        raise error(
             f"not UTF-8 text: byte 0x{data[at]:02x} at offset {at} (line {line}, column "
             f"{column}) is not UTF-8; save the file as UTF-8 (a Latin-1 'é' is 0xe9)",
             line, shown, column=column) from None
     if nul >= 0:
-        raise _binary(data, nul, shown)
+        raise _binary(data, nul, shown, error)
     return text
 
 
-def _binary(data: bytes, at: int, shown: str) -> VerifyError:
+def _binary(data: bytes, at: int, shown: str, error: type[VerifyError]) -> VerifyError:
     line, column = _position(data, at)
-    return VerifyError(f"a binary file, not text: a NUL byte at offset {at} (line {line}, "
-                       f"column {column})", line, shown, column=column)
+    return error(f"a binary file, not text: a NUL byte at offset {at} (line {line}, "
+                 f"column {column})", line, shown, column=column)
 
 
 def _position(data: bytes, at: int) -> tuple[int, int]:
