@@ -38,23 +38,20 @@ class Forward:
 
     def formula(self, e: object) -> E.Expr:
         """A formula's syntax tree written in the example's names: children first, with an
-        explicit stack (a loss of 10,000 terms is no deeper for Python than one term), and
-        each sub-formula's value computed once (``values``) to tell scalars from vectors."""
+        explicit stack (a loss of 10,000 terms is no deeper for Python than one term)."""
         done: dict[int, E.Expr] = {}
-        values: dict[int, tuple[E.Expr, E.Arr]] = {}
         todo: list[tuple[object, bool]] = [(e, False)]
         while todo:
             node, ready = todo.pop()
             kids = _subformulas(node)
             if ready or not kids:
-                done[id(node)] = self._written(node, [done[id(k)] for k in kids], values)
+                done[id(node)] = self._written(node, [done[id(k)] for k in kids])
             else:
                 todo.append((node, True))
                 todo.extend((k, False) for k in reversed(kids))
         return done[id(e)]
 
-    def _written(self, e: object, kids: list[E.Expr],  # noqa: C901 - one case per kind
-                 values: dict[int, tuple[E.Expr, E.Arr]]) -> E.Expr:
+    def _written(self, e: object, kids: list[E.Expr]) -> E.Expr:  # noqa: C901 - per kind
         """One node of a formula, its sub-formulas already written (``kids``)."""
         if isinstance(e, Num):
             return E.Num(e.value, e.text)
@@ -67,15 +64,15 @@ class Forward:
             if e.op == "^":
                 return E.Pow(a, b)
             if e.op == "*":
-                scalar = _is_scalar(a, values) or _is_scalar(b, values)
+                scalar = _is_scalar(a) or _is_scalar(b)
                 return E.Bin("·" if scalar else "∘", a, b)
             return E.Bin(e.op, a, b)
         if isinstance(e, Index):
-            return self.index(e, kids[0] if kids else None, values)
+            return self.index(e, kids[0] if kids else None)
         if isinstance(e, Transpose):
             return E.T(kids[0])
         if isinstance(e, ListExpr):
-            if all(_is_scalar(i, values) for i in kids):
+            if all(_is_scalar(i) for i in kids):
                 return E.column(kids)
             rows = [_cells(i) for i in kids]
             return E.Mat(tuple(tuple(r) for r in rows))
@@ -83,8 +80,7 @@ class Forward:
             return self.call(e, kids)
         raise TypeError(f"cannot write {e!r}")  # pragma: no cover
 
-    def index(self, e: Index, target: E.Expr | None,
-              values: dict[int, tuple[E.Expr, E.Arr]] | None = None) -> E.Expr:
+    def index(self, e: Index, target: E.Expr | None) -> E.Expr:
         """v[i], M[i] (a row) or M[i, j], as the entry's own name (``target``: the indexed
         formula written out, None when it is a name)."""
         if target is None:
@@ -346,9 +342,8 @@ def _terms(e: E.Expr) -> list[E.Expr]:
     return out
 
 
-def _is_scalar(e: E.Expr, memo: dict[int, tuple[E.Expr, E.Arr]] | None = None) -> bool:
-    """Is ``e`` one number (``memo``: values already computed, so a long formula is not
-    re-evaluated at each of its products)?"""
+def _is_scalar(e: E.Expr) -> bool:
+    """Is ``e`` one number?"""
     try:
         return E.evaluate(e, exact=True).is_scalar
     except (ValueError, TypeError, ZeroDivisionError, OverflowError):
