@@ -112,7 +112,11 @@ def _run(V, leaves, steps):
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.integers(-3, 3).map(float) | st.floats(-2, 2, allow_subnormal=False),
+    # leaves not tiny: 1e-93 / 1e-93 is 1 both ways, but micrograd's a·b⁻¹ passes through
+    # b⁻² = 1e185 on the way back, where a term of 1 is lost to rounding (x + x then x/x at
+    # x = 1.9e-93: ∂/∂x is 1 here, 0 in micrograd)
+    st.lists(st.integers(-3, 3).map(float)
+             | st.floats(-2, 2, allow_subnormal=False).filter(lambda v: abs(v) > 1e-6),
              min_size=1, max_size=3),
     st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 5), st.integers(0, 5),
                        st.sampled_from([1, 2.5, -0.5])), min_size=1, max_size=6),
