@@ -94,8 +94,13 @@ class Sum(Op):
 
     @staticmethod
     def forward(*a: Number) -> Number:
-        """math.fsum: the correctly rounded sum (exact Fractions are summed exactly)."""
-        if all(x.__class__ is float for x in a):
+        """math.fsum: the correctly rounded sum; exact numbers alone are summed exactly.
+
+        A float among the terms makes Python's own sum a float too, so fsum (rounded once)
+        is used whenever there is one; ``float in map(type, a)`` stops at the first float,
+        at once on the usual all-float sum (a generator test here cost 20% of a vsum).
+        """
+        if float in map(type, a):
             try:
                 return math.fsum(a)
             except (OverflowError, ValueError):  # fsum raises where + gives ±inf or NaN
