@@ -181,6 +181,9 @@ def test_constant_derivatives_are_values_too():
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(recipes(max_steps=6))
 def test_second_derivatives_of_random_graphs_agree_with_torch(recipe):
+    # leaves not tiny: at x = 1e-5, ∂²(x/x)/∂x² is 0, but it is a sum of terms near 1/x³ =
+    # 1e15 that cancel, and torch's rounding leaves −1.9e-6 (ours gives the exact 0)
+    assume(all(x == 0 or abs(x) >= 1e-3 for x in recipe["leaves"]))
     b = build(recipe)
     assume(tame(b, bound=1e4))
     first = ag.grad(b.z, b.leaves, create_graph=True)
